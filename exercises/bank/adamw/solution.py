@@ -1,0 +1,10 @@
+import numpy as np
+
+
+def adamw_step(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+    m = beta1 * m + (1.0 - beta1) * grad
+    v = beta2 * v + (1.0 - beta2) * grad * grad
+    m_hat = m / (1.0 - beta1**t)
+    v_hat = v / (1.0 - beta2**t)
+    w = w - lr * m_hat / (np.sqrt(v_hat) + eps) - lr * weight_decay * w
+    return w, m, v

@@ -1,0 +1,43 @@
+"""TraceLab's grading engine: pure Python, no web framework.
+
+    bundle = load_bundle("exercises/bank/adamw")
+    result = grade(bundle, source)
+    result.verdict, result.to_dict()
+
+Student code only ever runs inside the sandbox (`_sandbox`); traces come back
+as strictly checked JSON and are compared here, outside it.
+"""
+
+from ._bundle import Bundle, BundleError, Mistake, load_bundle
+from ._grade import (
+    GRADER_VERSION,
+    MAX_SOURCE_BYTES,
+    GraderError,
+    Result,
+    default_pool,
+    grade,
+    prepare,
+    prepared_for,
+    run_program,
+)
+from ._pool import SandboxPool
+from ._sandbox import Limits, SandboxError
+
+__all__ = [
+    "GRADER_VERSION",
+    "MAX_SOURCE_BYTES",
+    "Bundle",
+    "BundleError",
+    "GraderError",
+    "Limits",
+    "Mistake",
+    "Result",
+    "SandboxError",
+    "SandboxPool",
+    "default_pool",
+    "grade",
+    "load_bundle",
+    "prepare",
+    "prepared_for",
+    "run_program",
+]

@@ -1,0 +1,101 @@
+"""Command line: grade a file exactly as the workers do.
+
+    python -m grader check <slug-or-bundle-dir> <file.py> [--json] [--visible-only]
+
+Exit status is 0 whenever a verdict was produced (whatever it is), 2 for a
+usage or bundle problem, 3 when the sandbox itself could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import BundleError, GraderError, SandboxError, grade, load_bundle
+
+BANK = Path(os.environ.get("TRACELAB_BANK", Path(__file__).resolve().parent.parent / "exercises" / "bank"))
+
+
+def resolve_bundle(name: str) -> Path:
+    """A bundle directory from a path or a slug in the bank."""
+    path = Path(name)
+    if (path / "exercise.toml").is_file():
+        return path
+    candidate = BANK / name
+    if (candidate / "exercise.toml").is_file():
+        return candidate
+    raise BundleError(f"no bundle directory or bank exercise named {name!r} (bank: {BANK})")
+
+
+def _format_case(case: dict) -> str:
+    label = case["name"] + (" (hidden)" if case["hidden"] else "")
+    if case["passed"]:
+        return f"  PASS  {label}: {case['steps_compared']}/{case['steps_total']} steps agree"
+    if case.get("error"):
+        return f"  FAIL  {label}: {case['error']}"
+    d = case.get("divergence") or {}
+    if "quantity" not in d:
+        return f"  FAIL  {label}: diverges at step {d.get('step')}"
+    if d.get("reason") != "value":
+        return f"  FAIL  {label}: trace ended early at step {d['step']}"
+    return (f"  FAIL  {label}: step {d['step']}, {d['quantity']}[{d['index']}] = {d['got']!r}, "
+            f"expected {d['expected']!r} (error {d['error']!r})")
+
+
+def format_report(slug: str, filename: str, result: dict) -> str:
+    lines = [f"{slug} <- {filename}",
+             f"Verdict: {result['verdict'].upper()}   score {result['score']:.2f}",
+             result["message"]]
+    lines += [_format_case(case) for case in result["cases"]]
+    for diagnosis in result["diagnoses"]:
+        lines.append(f"Recognised mistake: {diagnosis['mistake']}: {diagnosis['hint']}")
+    for hint in result["hints"]:
+        lines.append(f"Hint: {hint['hint']}")
+    for stream in ("stdout", "stderr"):
+        if result[stream]:
+            lines.append(f"--- {stream} ---\n{result[stream].rstrip()}")
+    return "\n".join(lines)
+
+
+def _strip_plots(result: dict) -> dict:
+    for case in result["cases"]:
+        case.pop("plot", None)
+    return result
+
+
+def check(args: argparse.Namespace) -> int:
+    bundle = load_bundle(resolve_bundle(args.exercise))
+    code = Path(args.file).read_bytes()
+    result = grade(bundle, code, visible_only=args.visible_only).to_dict()
+    if args.json:
+        print(json.dumps(result if args.plots else _strip_plots(result)))
+    else:
+        print(format_report(bundle.slug, args.file, result))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m grader")
+    commands = parser.add_subparsers(dest="command", required=True)
+    check_parser = commands.add_parser("check", help="grade a file against an exercise")
+    check_parser.add_argument("exercise", help="a bank slug (e.g. adamw) or a bundle directory")
+    check_parser.add_argument("file", help="the Python file to grade")
+    check_parser.add_argument("--json", action="store_true", help="print one JSON object")
+    check_parser.add_argument("--plots", action="store_true", help="include plot data in --json")
+    check_parser.add_argument("--visible-only", action="store_true", help="skip hidden cases")
+    args = parser.parse_args(argv)
+    try:
+        return check(args)
+    except (BundleError, GraderError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SandboxError as exc:
+        print(f"sandbox failure: {exc}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Runs one job in a freshly forked child: load the program, run every case.
+
+Frames written to the result descriptor, in order:
+  {"fatal": {...}}                                  the program could not be run at all
+  {"case": i, "trace": [...], "error": str | None}  one per case
+  {"done": true}                                    every case was attempted
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+import types
+
+from . import protocol
+from .drivers import DRIVERS, SubmissionFault
+
+SOURCE_NAME = "submission.py"
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost line of the submission in the traceback, if any."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(SOURCE_NAME)]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    return f"line {frame.lineno}, in {frame.name}: "
+
+
+def describe(exc: BaseException) -> str:
+    if isinstance(exc, SubmissionFault):
+        return str(exc)
+    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    if isinstance(exc, SystemExit):
+        message = f"SystemExit({exc.code!r}): the program tried to exit instead of returning"
+    return (_where(exc) + message)[:2000]
+
+
+def _load(source: str, result_fd: int):
+    with open(SOURCE_NAME, "w", encoding="utf-8") as handle:
+        handle.write(source)
+    try:
+        code = compile(source, SOURCE_NAME, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        protocol.write_frame(
+            result_fd,
+            {"fatal": {"kind": "syntax", "message": f"{type(exc).__name__}: {exc.msg}",
+                       "line": exc.lineno, "offset": exc.offset}},
+        )
+        return None
+    module = types.ModuleType("submission")
+    module.__file__ = os.path.abspath(SOURCE_NAME)
+    sys.modules["submission"] = module
+    try:
+        exec(code, module.__dict__)
+    except BaseException as exc:  # noqa: BLE001 - the program's own failure is a result
+        protocol.write_frame(result_fd, {"fatal": {"kind": "load", "message": describe(exc)}})
+        return None
+    return module
+
+
+def run(job: dict, result_fd: int) -> None:
+    spec = job["spec"]
+    module = _load(job["source"], result_fd)
+    if module is None:
+        return
+    entrypoint = spec["entrypoint"]
+    target = getattr(module, entrypoint, None)
+    if target is None or not callable(target):
+        kind = spec.get("entry_kind", "function")
+        protocol.write_frame(
+            result_fd,
+            {"fatal": {"kind": "missing", "message": f"{SOURCE_NAME} defines no {kind} named {entrypoint}"}},
+        )
+        return
+    driver = DRIVERS[spec["driver"]]
+    for index, case in enumerate(job["cases"]):
+        trace: list = []
+        error = None
+        try:
+            driver(target, case, spec, trace)
+        except BaseException as exc:  # noqa: BLE001 - SystemExit and friends are results too
+            error = describe(exc)
+        protocol.write_frame(result_fd, {"case": index, "trace": trace, "error": error})
+    protocol.write_frame(result_fd, {"done": True})
