@@ -396,6 +396,8 @@ def grade(bundle: Bundle, code: str | bytes, *, visible_only: bool = False,
 
 
 def _case_summary(case: CaseResult) -> str:
+    if case.error and case.hidden:
+        return f"Hidden case {case.name!r} raised an exception."
     if case.error:
         return f"Case {case.name!r} raised: {case.error}"
     d = case.divergence

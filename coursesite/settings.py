@@ -1,0 +1,245 @@
+"""TraceLab settings, read from the environment.
+
+Every knob is a `TRACELAB_*` variable (plus `DATABASE_URL` and `REDIS_URL`). Bad values
+fail at start-up with ImproperlyConfigured instead of surfacing later as odd behaviour.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+_FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+_UNSET = object()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Read a boolean variable: 1/true/yes/on or 0/false/no/off (any case)."""
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in _TRUE_WORDS:
+        return True
+    if raw in _FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false, yes/no), got {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    """Read an integer variable, optionally bounded below."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def env_str(name: str, default: str | None = None, *, choices: tuple[str, ...] = ()) -> str:
+    """Read a string variable; without a default the variable is required."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        if default is None:
+            raise ImproperlyConfigured(f"{name} must be set")
+        return default
+    if choices and raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+# pytest-django loads these settings before any conftest can set variables, so a test
+# run gets the same fixed key as a debug run.
+RUNNING_TESTS = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+
+DEBUG = env_bool("TRACELAB_DEBUG", False)
+
+if DEBUG or RUNNING_TESTS:
+    SECRET_KEY = env_str("TRACELAB_SECRET_KEY", "insecure-dev-key-do-not-use-in-production")
+else:
+    SECRET_KEY = env_str("TRACELAB_SECRET_KEY")
+
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in env_str("TRACELAB_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if host.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "exercises",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "coursesite.urls"
+WSGI_APPLICATION = "coursesite.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# Database: DATABASE_URL (PostgreSQL in production), else a local SQLite file.
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("TRACELAB_DB_CONN_MAX_AGE", 60, minimum=0),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+CACHE_BACKEND = env_str("TRACELAB_CACHE", "locmem", choices=("locmem", "redis"))
+if CACHE_BACKEND == "redis":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+if RUNNING_TESTS:
+    # Deliberately weak and fast: tests create many users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Static files: whitenoise serves them from the app itself. Finders are used so the
+# site works without a collectstatic step; a deployment that runs collectstatic can
+# switch on hashed, compressed files.
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("TRACELAB_STATIC_MANIFEST", False)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Security headers. Cookies are marked Secure only behind HTTPS, which the operator
+# declares, so a plain-HTTP single-machine run still keeps its session.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if env_bool("TRACELAB_HTTPS", False):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("TRACELAB_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("TRACELAB_HSTS_SECONDS", 0, minimum=0)
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in env_str("TRACELAB_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
+# Submissions.
+TRACELAB_SUBMISSION_MAX_BYTES = env_int("TRACELAB_SUBMISSION_MAX_BYTES", 65536, minimum=1)
+TRACELAB_SUBMISSIONS_PER_MINUTE = env_int("TRACELAB_SUBMISSIONS_PER_MINUTE", 12, minimum=1)
+# A row left in queued/running this long is assumed lost and is re-sent.
+TRACELAB_STALE_SUBMISSION_SECONDS = env_int("TRACELAB_STALE_SUBMISSION_SECONDS", 300, minimum=10)
+TRACELAB_BANK_DIR = BASE_DIR / "exercises" / "bank"
+
+# JSON escaping can grow code up to six times (\uXXXX), so the request limit leaves
+# room for that; anything larger is refused before it is read into memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, 6 * TRACELAB_SUBMISSION_MAX_BYTES + 16_384)
+
+# Celery: Redis as broker only; results live in the database, not in a result backend.
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged only after it ran, and handed back if its worker dies, so a
+# crash loses no submission; one task per worker process at a time keeps queues fair.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Each queue gets its own exchange and routing key; a bare Queue("gpu") would be bound
+# to the default (cpu) exchange and receive copies of every cpu message.
+CELERY_TASK_QUEUES = (
+    Queue("cpu", Exchange("cpu", type="direct"), routing_key="cpu"),
+    Queue("gpu", Exchange("gpu", type="direct"), routing_key="gpu"),
+)
+CELERY_TASK_DEFAULT_QUEUE = "cpu"
+CELERY_TASK_DEFAULT_EXCHANGE = "cpu"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "cpu"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["console"],
+        "level": env_str(
+            "TRACELAB_LOG_LEVEL", "INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+        ),
+    },
+}

@@ -1,0 +1,59 @@
+"""The one place where the site reaches the grading engine.
+
+Everything else calls `grade_code`; tests patch it here and never run the real grader.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import grader
+    from exercises.models import ExerciseVersion
+
+# Building a bundle parses its files and lets the engine cache reference traces on it,
+# so a worker keeps recent bundles alive between submissions.
+_BUNDLE_CACHE_SIZE = 64
+_bundles: OrderedDict[str, grader.Bundle] = OrderedDict()
+_bundles_lock = threading.Lock()
+
+
+def bundle_for_version(*, version: ExerciseVersion) -> grader.Bundle:
+    """Return the engine's Bundle for an exercise version, cached per content hash."""
+    # Imported on first use: web processes never grade and should not pay for loading
+    # the engine and its numerical libraries.
+    import grader
+
+    key = version.content_hash
+    with _bundles_lock:
+        bundle = _bundles.get(key)
+        if bundle is not None:
+            _bundles.move_to_end(key)
+            return bundle
+    bundle = grader.Bundle.from_files(dict(version.files))
+    with _bundles_lock:
+        _bundles[key] = bundle
+        _bundles.move_to_end(key)
+        while len(_bundles) > _BUNDLE_CACHE_SIZE:
+            _bundles.popitem(last=False)
+    return bundle
+
+
+def grade_code(*, version: ExerciseVersion, code: str, visible_only: bool) -> dict[str, Any]:
+    """Grade `code` against `version` and return the engine's result as a plain dict.
+
+    Student faults (wrong traces, crashes, timeouts, forbidden code) come back as a
+    verdict in the dict; an exception here means the grading infrastructure failed.
+    """
+    import grader
+
+    bundle = bundle_for_version(version=version)
+    return grader.grade(bundle, code, visible_only=visible_only).to_dict()
+
+
+def clear_bundle_cache() -> None:
+    """Forget every cached bundle (used by tests and after a bank reload)."""
+    with _bundles_lock:
+        _bundles.clear()

@@ -1,0 +1,200 @@
+import pytest
+from django.urls import reverse
+
+from exercises.models import Submission
+from exercises.services.submissions import submission_claim, submission_create
+
+pytestmark = pytest.mark.django_db
+
+CODE = "def step(params, grads, state, lr):\n    return params\n"
+
+
+def _finish(submission: Submission, result: dict) -> None:
+    Submission.objects.filter(pk=submission.pk).update(
+        status="done", verdict=result["verdict"], score=result["score"], result=result
+    )
+
+
+def _fragment(client, submission: Submission) -> dict:
+    response = client.get(reverse("submission_fragment", args=[submission.pk]))
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_queued_fragment_shows_position(alice, bob, alice_client, exercise):
+    submission_create(user=bob, exercise=exercise, code=CODE, mode="submit")
+    mine = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
+
+    data = _fragment(alice_client, mine)
+
+    assert (data["status"], data["done"]) == ("queued", False)
+    assert "Queued (position 2)" in data["html"]
+
+
+def test_running_fragment_says_running(alice, alice_client, exercise):
+    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
+    submission_claim(submission_id=submission.pk)
+
+    data = _fragment(alice_client, submission)
+
+    assert (data["status"], data["done"]) == ("running", False)
+    assert "Running" in data["html"]
+
+
+def test_done_fragment_shows_verdict_divergence_and_diagnosis(alice, alice_client, exercise):
+    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
+    _finish(
+        submission,
+        {
+            "verdict": "failed",
+            "score": 0.25,
+            "message": "Your trace left the reference at step 4.",
+            "cases": [
+                {
+                    "name": "rosenbrock",
+                    "hidden": False,
+                    "passed": False,
+                    "steps_compared": 4,
+                    "error": None,
+                    "divergence": {
+                        "step": 4,
+                        "quantity": "exp_avg_sq",
+                        "index": [1, 2],
+                        "expected": 0.0314159,
+                        "got": 0.0271828,
+                        "error": 0.0042,
+                    },
+                }
+            ],
+            "diagnoses": [
+                {"mistake": "no-bias-correction", "hint": "Divide the moments by 1 - beta^t."}
+            ],
+            "stdout": "",
+            "stderr": "",
+        },
+    )
+
+    data = _fragment(alice_client, submission)
+    html = data["html"]
+
+    assert (data["status"], data["done"]) == ("done", True)
+    assert "verdict-failed" in html
+    assert "25%" in html
+    assert "Your trace left the reference at step 4." in html
+    assert "exp_avg_sq" in html and "0.0314159" in html and "0.0271828" in html
+    assert "What went wrong" in html
+    assert "no-bias-correction" in html and "Divide the moments by 1 - beta^t." in html
+    assert "<pre" not in html  # no empty output blocks
+
+
+def test_fragment_hides_hidden_case_values(alice, alice_client, exercise):
+    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
+    _finish(
+        submission,
+        {
+            "verdict": "failed",
+            "score": 0.5,
+            "message": "",
+            "cases": [
+                {
+                    "name": "hidden-wide-lr",
+                    "hidden": True,
+                    "passed": False,
+                    "steps_compared": 7,
+                    "error": "hidden detail 0.987654",
+                    "divergence": {
+                        "step": 7,
+                        "quantity": "param_secret_q",
+                        "index": [3],
+                        "expected": 0.987654,
+                        "got": 0.123321,
+                        "error": 0.8,
+                    },
+                }
+            ],
+            "diagnoses": [],
+            "stdout": "",
+            "stderr": "",
+        },
+    )
+
+    html = _fragment(alice_client, submission)["html"]
+
+    assert "hidden-wide-lr" in html and "failed" in html
+    for leaked in ("0.987654", "0.123321", "param_secret_q", "hidden detail"):
+        assert leaked not in html
+
+
+def test_fragment_escapes_script_in_student_output(alice, alice_client, exercise):
+    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
+    _finish(
+        submission,
+        {
+            "verdict": "error",
+            "score": 0.0,
+            "message": "<b>crashed</b>",
+            "cases": [
+                {
+                    "name": "<img src=x onerror=alert(1)>",
+                    "hidden": False,
+                    "passed": False,
+                    "steps_compared": 0,
+                    "error": "<script>alert('case')</script>",
+                    "divergence": None,
+                }
+            ],
+            "diagnoses": [],
+            "stdout": "<script>alert('out')</script>",
+            "stderr": "</pre><script>alert('err')</script>",
+        },
+    )
+
+    html = _fragment(alice_client, submission)["html"]
+
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "<b>crashed" not in html
+    assert "&lt;script&gt;alert(&#x27;out&#x27;)&lt;/script&gt;" in html
+    assert "&lt;/pre&gt;&lt;script&gt;" in html
+
+
+def test_fragment_shows_heuristic_hints_when_no_mistake_is_named(alice, alice_client, exercise):
+    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="run")
+    _finish(
+        submission,
+        {
+            "verdict": "failed",
+            "score": 0.0,
+            "message": "",
+            "cases": [
+                {
+                    "name": "valley",
+                    "hidden": False,
+                    "passed": False,
+                    "steps_compared": 2,
+                    "steps_total": 25,
+                    "error": None,
+                    "divergence": {
+                        "step": 3,
+                        "quantity": None,
+                        "index": None,
+                        "expected": None,
+                        "got": None,
+                        "error": None,
+                        "reason": "ended early",
+                    },
+                }
+            ],
+            "diagnoses": [],
+            "hints": [{"heuristic": "drift", "hint": "Check the state you carry between steps."}],
+        },
+    )
+
+    html = _fragment(alice_client, submission)["html"]
+
+    assert "What went wrong" in html
+    assert "Check the state you carry between steps." in html
+    assert "2 of 25" in html
+    assert "ended early" in html
+    assert "None" not in html
+    assert "visible cases only" in html

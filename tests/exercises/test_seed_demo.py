@@ -1,0 +1,22 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_logins_and_is_idempotent(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    users = get_user_model().objects
+    assert users.count() == 2
+    student = users.get(username="student")
+    instructor = users.get(username="instructor")
+    assert student.check_password("student-pass-123")
+    assert not student.is_staff
+    assert instructor.check_password("instructor-pass-123")
+    assert instructor.is_staff
+    assert list(instructor.groups.values_list("name", flat=True)) == ["instructors"]
+    output = capsys.readouterr().out
+    assert "student-pass-123" in output and "instructor-pass-123" in output
