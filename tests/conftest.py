@@ -1,0 +1,94 @@
+"""Real services for the integration and browser tests: redis-server and a Celery worker.
+
+Nothing here is faked. Each fixture starts the real program, waits until it
+answers, and stops it at the end of the session.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, *, timeout: float, what: str, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    raise TimeoutError(f"{what} did not come up in {timeout:g} s\n{tail}")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A private redis-server on a free loopback port."""
+    binary = shutil.which("redis-server")
+    assert binary, "redis-server is not installed: run the README's test command"
+    port = free_port()
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+
+    def answers() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
+                conn.sendall(b"PING\r\n")
+                return conn.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    wait_for(answers, timeout=15, what="redis-server")
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, redis_url, tmp_path_factory):
+    """A real `celery worker` process on the test database and the private Redis."""
+    from django.conf import settings
+
+    from coursesite.celery import app
+
+    app.conf.broker_url = redis_url
+    database = settings.DATABASES["default"]["NAME"]
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "REDIS_URL": redis_url,
+        "TRACELAB_DEBUG": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "coursesite", "worker", "-Q", "cpu,gpu",
+             "--concurrency", "2", "--loglevel", "info", "--without-gossip", "--without-mingle"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    wait_for(lambda: "ready." in log.read_text(errors="replace"), timeout=60,
+             what="celery worker", log=log)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    app.pool.force_close_all()
