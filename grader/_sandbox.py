@@ -46,6 +46,7 @@ BOOT = (
     "import sys; sys.path.insert(0, '/opt/tracelab'); "
     "from harness.zygote import main; main()"
 )
+SCRATCH_MOUNTS = ("/tmp", "/dev", "/dev/shm")
 PRELOAD = {"numpy": ("numpy",), "torch": ("numpy", "torch")}
 UID_BASE = int(os.environ.get("TRACELAB_SANDBOX_UID_BASE", "200000"))
 _uid_counter = itertools.count()
@@ -138,7 +139,9 @@ def _mount_point_parents(paths: list[str]) -> list[str]:
     for path in paths:
         parents = list(Path(path).parents)[::-1][1:]
         for parent in parents:
-            if str(parent) not in seen and not str(parent).startswith("/usr"):
+            if str(parent) in SCRATCH_MOUNTS or str(parent).startswith("/usr"):
+                continue
+            if str(parent) not in seen:
                 seen.add(str(parent))
                 args += ["--perms", "0755", "--dir", str(parent)]
     return args
@@ -174,6 +177,13 @@ def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
         "--die-with-parent", "--new-session", "--hostname", "sandbox",
         "--ro-bind", "/usr", "/usr", *_root_links(),
     ]
+    # Scratch mounts first: a checkout that lives under /tmp (a CI clone) must be
+    # bound on top of the private /tmp, not hidden beneath it.
+    args += [
+        "--proc", "/proc", "--dev", "/dev",
+        "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp",
+        "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/dev/shm",
+    ]
     roots = _runtime_roots()
     args += _mount_point_parents([*roots, HARNESS_MOUNT, "/etc/ld.so.cache"])
     if os.path.exists("/etc/ld.so.cache"):
@@ -182,9 +192,6 @@ def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
         args += ["--ro-bind", root, root]
     args += [
         "--ro-bind", str(HARNESS_DIR), HARNESS_MOUNT,
-        "--proc", "/proc", "--dev", "/dev",
-        "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp",
-        "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/dev/shm",
     ]
     if gpu:
         args += _gpu_device_args()

@@ -126,11 +126,13 @@ def _reap() -> None:
             return
 
 
-def _wipe_scratch() -> None:
+def _wipe_scratch(keep: set[str]) -> None:
     for root in SCRATCH_DIRS:
         if not os.path.isdir(root):
             continue
         for name in os.listdir(root):
+            if os.path.join(root, name) in keep:
+                continue
             path = os.path.join(root, name)
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path, ignore_errors=True)
@@ -162,6 +164,10 @@ def serve(control_fd: int, preload: list[str]) -> None:
 
     _prctl(PR_SET_DUMPABLE, 0)
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
+    # Whatever the sandbox itself put in /tmp (parents of read-only mounts, when
+    # the runtime lives under /tmp) stays; everything a job adds is wiped.
+    keep = {os.path.join(root, name) for root in SCRATCH_DIRS if os.path.isdir(root)
+            for name in os.listdir(root)}
     sock = socket.socket(fileno=control_fd)
     sock.sendall(protocol.encode({"ready": True, "preloaded": preload}))
     while True:
@@ -185,7 +191,7 @@ def serve(control_fd: int, preload: list[str]) -> None:
         _, status, usage = os.wait4(pid, 0)
         report = _status(status, usage)
         _kill_leftovers()
-        _wipe_scratch()
+        _wipe_scratch(keep)
         sock.sendall(protocol.encode(report))
 
 
