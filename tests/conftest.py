@@ -79,12 +79,33 @@ def celery_worker(django_db_setup, redis_url, tmp_path_factory):
     }
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "coursesite", "worker", "-Q", "cpu,gpu",
-             "--concurrency", "2", "--loglevel", "info", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "coursesite",
+                "worker",
+                "-Q",
+                "cpu,gpu",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "info",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
-    wait_for(lambda: "ready." in log.read_text(errors="replace"), timeout=60,
-             what="celery worker", log=log)
+    wait_for(
+        lambda: "ready." in log.read_text(errors="replace"),
+        timeout=60,
+        what="celery worker",
+        log=log,
+    )
     yield proc
     proc.terminate()
     try:

@@ -33,7 +33,8 @@ def replace_code(page, code: str) -> None:
 
 
 def test_student_submits_wrong_then_right_adamw_and_sees_verdicts(
-        page, live_server, celery_worker, django_user_model, screenshot):
+    page, live_server, celery_worker, django_user_model, screenshot
+):
     call_command("sync_bank", verbosity=0)
     django_user_model.objects.create_user("dana", password="dana-pass-123")
     log_in(page, live_server.url, "dana", "dana-pass-123")

@@ -19,10 +19,15 @@ class Session:
     def _csrf(self) -> str:
         return next((c.value for c in self.jar if c.name == "csrftoken"), "")
 
-    def request(self, method: str, path: str, *, data: bytes | None = None,
-                headers: dict | None = None) -> tuple[int, bytes]:
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Referer": self.base + "/", **(headers or {})})
+    def request(
+        self, method: str, path: str, *, data: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, bytes]:
+        req = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Referer": self.base + "/", **(headers or {})},
+        )
         try:
             with self.opener.open(req, timeout=30) as response:
                 return response.status, response.read()
@@ -35,14 +40,21 @@ class Session:
         form = urllib.parse.urlencode(
             {"username": username, "password": password, "csrfmiddlewaretoken": token}
         ).encode()
-        status, _ = self.request("POST", "/accounts/login/", data=form,
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+        status, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            data=form,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
         assert status == 200 and any(c.name == "sessionid" for c in self.jar), "login failed"
 
     def post_json(self, path: str, payload: dict) -> tuple[int, dict]:
-        status, body = self.request("POST", path, data=json.dumps(payload).encode(),
-                                    headers={"Content-Type": "application/json",
-                                             "X-CSRFToken": self._csrf()})
+        status, body = self.request(
+            "POST",
+            path,
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": self._csrf()},
+        )
         return status, json.loads(body)
 
     def get_json(self, path: str) -> tuple[int, dict]:

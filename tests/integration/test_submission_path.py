@@ -1,4 +1,4 @@
-"""A submission's whole path with real parts: HTTP -> Django -> Redis -> Celery worker -> sandbox."""
+"""A submission's whole path, all real: HTTP, Django, Redis, a Celery worker, the sandbox."""
 
 from __future__ import annotations
 
@@ -27,8 +27,12 @@ def student(django_user_model, live_server, celery_worker):
     return session
 
 
-def submit_and_wait(session: Session, code: str, *, mode: str = "submit", timeout: float = 60) -> dict:
-    status, created = session.post_json("/api/exercises/adamw/submissions", {"code": code, "mode": mode})
+def submit_and_wait(
+    session: Session, code: str, *, mode: str = "submit", timeout: float = 60
+) -> dict:
+    status, created = session.post_json(
+        "/api/exercises/adamw/submissions", {"code": code, "mode": mode}
+    )
     assert status == 202, created
     seen = [created["status"]]
     deadline = time.monotonic() + timeout
