@@ -251,10 +251,7 @@ class Sandbox:
         seccomp_fd = _seccomp_fd()
         self._log = tempfile.TemporaryFile()
         try:
-            command = bwrap_command(
-                control_fd=child.fileno(), seccomp_fd=seccomp_fd, preload=self.preload,
-                tmp_bytes=self._tmp_bytes, uid=_sandbox_uid(), gpu=self.gpu,
-            )
+            command = self.command(control_fd=child.fileno(), seccomp_fd=seccomp_fd)
             self._proc = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                 pass_fds=(child.fileno(), seccomp_fd), start_new_session=True, env={},
@@ -270,6 +267,13 @@ class Sandbox:
             raise SandboxError(f"sandbox did not start: {detail or 'no output'}")
         self.alive = True
         return self
+
+    def command(self, *, control_fd: int, seccomp_fd: int) -> list[str]:
+        """The command that starts the zygote; the benchmark overrides it to measure overhead."""
+        return bwrap_command(
+            control_fd=control_fd, seccomp_fd=seccomp_fd, preload=self.preload,
+            tmp_bytes=self._tmp_bytes, uid=_sandbox_uid(), gpu=self.gpu,
+        )
 
     def close(self) -> None:
         self.alive = False
