@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coursesite.settings")
 
@@ -20,3 +21,11 @@ app.conf.beat_schedule = {
         "options": {"queue": "cpu"},
     },
 }
+
+
+@worker_process_init.connect
+def warm_up_grading(**_: object) -> None:
+    """Each worker process starts its sandboxes and prepares the bank before any task."""
+    from exercises.services.grading import grading_warm_up
+
+    grading_warm_up()

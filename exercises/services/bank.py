@@ -73,6 +73,8 @@ def _publish_bundle(*, bundle: grader.Bundle) -> tuple[str, int, bool]:
             runtime=bundle.runtime,
             device=bundle.device,
             points=bundle.points,
+            lesson_slug=bundle.lesson or "",
+            concepts=list(bundle.concepts),
         )
 
     if exercise.current_version_id != version.pk or exercise.title != version.title:

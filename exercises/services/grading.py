@@ -5,6 +5,7 @@ Everything else calls `grade_code`; tests patch it here and never run the real g
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import grader
     from exercises.models import ExerciseVersion
+
+logger = logging.getLogger(__name__)
 
 # Building a bundle parses its files and lets the engine cache reference traces on it,
 # so a worker keeps recent bundles alive between submissions.
@@ -57,3 +60,30 @@ def clear_bundle_cache() -> None:
     """Forget every cached bundle (used by tests and after a bank reload)."""
     with _bundles_lock:
         _bundles.clear()
+
+
+def grading_warm_up() -> None:
+    """Get a worker process ready before its first submission arrives.
+
+    Starts the warm sandbox pool for every runtime in use and computes the
+    reference and mistake traces of every current exercise version, in a
+    background thread, so the first student does not wait for either.
+    """
+    from exercises.models import Exercise, ExerciseVersion
+
+    current = Exercise.objects.exclude(current_version=None).values("current_version")
+    versions = list(ExerciseVersion.objects.filter(pk__in=current))
+
+    def warm() -> None:
+        import grader
+
+        pool = grader.default_pool()
+        for runtime in {v.runtime for v in versions}:
+            pool.warm_up(runtime)
+        for version in versions:
+            try:
+                grader.prepared_for(bundle_for_version(version=version), pool=pool)
+            except Exception:  # noqa: BLE001 - a broken bundle is reported when graded
+                logger.exception("could not prepare %s", version)
+
+    threading.Thread(target=warm, name="grading-warm-up", daemon=True).start()

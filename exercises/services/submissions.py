@@ -119,6 +119,7 @@ def submission_create(
             raise SubmissionRateLimited(per_minute=per_minute)
         submission = Submission.objects.create(
             user=user,
+            exercise=exercise,
             exercise_version=version,
             code=code,
             mode=mode,

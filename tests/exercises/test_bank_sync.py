@@ -44,6 +44,7 @@ def _fake_load_bundle(path):
         slug=meta["id"],
         title=meta["title"],
         lesson=None,
+        concepts=(),
         points=meta.get("points", 10),
         runtime=meta.get("runtime", "numpy"),
         device=meta.get("device", "cpu"),

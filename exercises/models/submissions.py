@@ -8,6 +8,11 @@ class Exercise(models.Model):
 
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
+    # The lesson it is practised in (from the bundle's `lesson` key), if loaded.
+    lesson = models.ForeignKey(
+        "exercises.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="exercises"
+    )
+    position = models.PositiveIntegerField(default=0)
     current_version = models.ForeignKey(
         "ExerciseVersion",
         on_delete=models.SET_NULL,
@@ -45,6 +50,11 @@ class ExerciseVersion(models.Model):
     runtime = models.CharField(max_length=10, choices=Runtime.choices)
     device = models.CharField(max_length=10, choices=Device.choices)
     points = models.PositiveIntegerField()
+    lesson_slug = models.SlugField(max_length=100, blank=True)
+    concepts = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,6 +102,10 @@ class Submission(models.Model):
     exercise_version = models.ForeignKey(
         ExerciseVersion, on_delete=models.PROTECT, related_name="submissions"
     )
+    # Denormalised from exercise_version so progress and dashboards need no join.
+    exercise = models.ForeignKey(
+        Exercise, on_delete=models.CASCADE, related_name="submissions", null=True
+    )
     code = models.TextField()
     mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.SUBMIT)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -111,6 +125,7 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="submission_status_created"),
             models.Index(fields=["user", "exercise_version"], name="submission_user_version"),
+            models.Index(fields=["exercise", "user", "created_at"], name="submission_exercise_user"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,20 @@
+from .cohorts import Cohort, ExerciseDraft, Membership, Regrade, RegradeItem
+from .learning import LessonProgress, Lesson, PracticeProblem, QuizAttempt, QuizItem, Track
+from .submissions import Exercise, ExerciseVersion, Submission
+
+__all__ = [
+    "Cohort",
+    "Exercise",
+    "ExerciseDraft",
+    "ExerciseVersion",
+    "Lesson",
+    "LessonProgress",
+    "Membership",
+    "PracticeProblem",
+    "QuizAttempt",
+    "QuizItem",
+    "Regrade",
+    "RegradeItem",
+    "Submission",
+    "Track",
+]

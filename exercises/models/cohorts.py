@@ -1,0 +1,107 @@
+"""Cohorts (course offerings), instructors' drafts, and regrades."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+def new_join_code() -> str:
+    return secrets.token_urlsafe(6).replace("-", "x").replace("_", "y")[:8].upper()
+
+
+class Cohort(models.Model):
+    """A course offering: students join with a code or are added by an instructor."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="teaching_cohorts", blank=True
+    )
+    track = models.ForeignKey(
+        "exercises.Track", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cohort", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "user"], name="membership_unique"),
+        ]
+
+
+class ExerciseDraft(models.Model):
+    """An exercise being authored in the browser; never visible to students.
+
+    Publishing turns the draft's files into a new ExerciseVersion.
+    """
+
+    slug = models.SlugField(max_length=100)
+    exercise = models.ForeignKey(
+        "exercises.Exercise", on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    files = models.JSONField(default=dict)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # The last validation: its report, and the content hash it was run on.
+    validation = models.JSONField(null=True, blank=True)
+    validation_status = models.CharField(max_length=20, blank=True)
+    validated_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+
+class Regrade(models.Model):
+    """Regrading every submission of an exercise against its newest version."""
+
+    exercise = models.ForeignKey(
+        "exercises.Exercise", on_delete=models.CASCADE, related_name="regrades"
+    )
+    version = models.ForeignKey(
+        "exercises.ExerciseVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class RegradeItem(models.Model):
+    """One submission's old and new grade; the submission itself is never rewritten."""
+
+    regrade = models.ForeignKey(Regrade, on_delete=models.CASCADE, related_name="items")
+    submission = models.ForeignKey(
+        "exercises.Submission", on_delete=models.CASCADE, related_name="+"
+    )
+    old_verdict = models.CharField(max_length=10)
+    old_score = models.FloatField(null=True)
+    new_verdict = models.CharField(max_length=10, blank=True)
+    new_score = models.FloatField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["regrade", "submission"], name="regrade_item_unique"),
+        ]
