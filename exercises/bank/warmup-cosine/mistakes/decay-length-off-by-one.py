@@ -1,0 +1,17 @@
+"""Divides by total_steps - warmup_steps, so the last step stops short of final_lr."""
+
+import math
+
+HINT = (
+    "Your last step (total_steps - 1) is still above final_lr: the decay is one step too "
+    "long. It starts at step warmup_steps and must land on final_lr exactly at step "
+    "total_steps - 1, which is total_steps - warmup_steps - 1 steps later."
+)
+
+
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, final_lr):
+    if step < warmup_steps:
+        return peak_lr * (step + 1) / warmup_steps
+    progress = min((step - warmup_steps) / max(1, total_steps - warmup_steps), 1.0)
+    cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
+    return final_lr + (peak_lr - final_lr) * cosine
