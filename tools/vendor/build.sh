@@ -15,7 +15,9 @@ REPO_ROOT="$(cd "$VENDOR_DIR/../.." && pwd)"
 OUT_DIR="$REPO_ROOT/static/vendor"
 
 cd "$VENDOR_DIR"
-npm ci --no-audit --no-fund
+# Install scripts are not needed: esbuild finds its native binary through its
+# optional @esbuild/<platform> dependency.
+npm ci --ignore-scripts --no-audit --no-fund
 
 NM="$VENDOR_DIR/node_modules"
 

@@ -46,7 +46,7 @@ const lightTheme = EditorView.theme(
     },
     "&.cm-focused": {
       outline: "2px solid #2f6feb",
-      outlineOffset: "1px",
+      outlineOffset: "-1px",
     },
     ".cm-scroller": {
       fontFamily:
