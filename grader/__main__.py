@@ -1,9 +1,12 @@
 """Command line: grade a file exactly as the workers do.
 
     python -m grader check <slug-or-bundle-dir> <file.py> [--json] [--visible-only]
+    python -m grader validate <slug-or-bundle-dir> [--json]
 
-Exit status is 0 whenever a verdict was produced (whatever it is), 2 for a
-usage or bundle problem, 3 when the sandbox itself could not run.
+`check` exits 0 whenever a verdict was produced (whatever it is). `validate`
+exits 0 when every check held and 1 when one failed. Both exit 2 for a usage
+or bundle problem (a bundle that cannot be loaded) and 3 when the sandbox
+itself could not run.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import BundleError, GraderError, SandboxError, grade, load_bundle
+from . import BundleError, GraderError, SandboxError, grade, load_bundle, validate_bundle
 
 BANK = Path(os.environ.get("TRACELAB_BANK", Path(__file__).resolve().parent.parent / "exercises" / "bank"))
 
@@ -77,6 +80,12 @@ def check(args: argparse.Namespace) -> int:
     return 0
 
 
+def validate(args: argparse.Namespace) -> int:
+    report = validate_bundle(load_bundle(resolve_bundle(args.exercise)))
+    print(json.dumps(report.to_dict()) if args.json else report.format())
+    return 0 if report.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -86,9 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("--json", action="store_true", help="print one JSON object")
     check_parser.add_argument("--plots", action="store_true", help="include plot data in --json")
     check_parser.add_argument("--visible-only", action="store_true", help="skip hidden cases")
+    validate_parser = commands.add_parser(
+        "validate", help="check a bundle: reference, starter, mistakes, agreement, figures")
+    validate_parser.add_argument("exercise", help="a bank slug (e.g. adamw) or a bundle directory")
+    validate_parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     try:
-        return check(args)
+        return validate(args) if args.command == "validate" else check(args)
     except (BundleError, GraderError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

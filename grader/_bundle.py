@@ -7,6 +7,7 @@ A bundle is a directory (or the same files held in a database row):
     starter.py      what the student starts from (must fail)
     solution.py     the reference (must pass)
     mistakes/*.py   realistic wrong versions; each sets HINT = "..." at top level
+    agreement/*.py  optional independent implementations that must pass too
 
 Mistake hints are read with `ast`, never by running the file: bundle code is
 only ever executed inside the sandbox.
@@ -48,6 +49,18 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Program:
+    """A program shipped with a bundle (an agreement implementation): `agreement/<id>.py`."""
+
+    id: str
+    source: str
+
+    @property
+    def path(self) -> str:
+        return f"agreement/{self.id}.py"
+
+
+@dataclass(frozen=True)
 class Bundle:
     slug: str
     title: str
@@ -67,6 +80,8 @@ class Bundle:
     mistakes: tuple[Mistake, ...]
     files: dict = field(repr=False, compare=False)
     content_hash: str = ""
+    figures: tuple[dict, ...] = ()
+    agreements: tuple[Program, ...] = ()
 
     @property
     def visible_cases(self) -> list[dict]:
@@ -179,12 +194,19 @@ def _parse(files: dict[str, str]) -> Bundle:
     if grading["driver"] not in DRIVERS:
         raise BundleError(f"unknown driver {grading['driver']!r}", path=path, slug=slug)
     _require(grading, "trace", list, path=f"{path} [grading]", slug=slug)
+    from . import _specs  # it imports BundleError from here
+
+    _specs.check_grading(grading, runtime, slug=slug)
     tolerance = meta.get("tolerance", {})
     limits_table = meta.get("limits", {})
     unknown = set(limits_table) - set(Limits.__dataclass_fields__)
     if unknown:
         raise BundleError(f"unknown limits {sorted(unknown)}", path=path, slug=slug)
-    cases = tuple(_check_case(c, i, slug=slug) for i, c in enumerate(meta.get("cases", [])))
+    cases = tuple(
+        _check_case(_specs.check_case(grading, c, f"{path} [[cases]] #{i + 1}", slug=slug), i,
+                    slug=slug)
+        for i, c in enumerate(meta.get("cases", []))
+    )
     if not any(not c.get("hidden") for c in cases):
         raise BundleError("at least one visible case is needed", path=path, slug=slug)
     names = [c["name"] for c in cases]
@@ -196,6 +218,16 @@ def _parse(files: dict[str, str]) -> Bundle:
             mistake_id = name.removeprefix("mistakes/").removesuffix(".py")
             title_, hint = _read_hint(files[name], path=name, slug=slug)
             mistakes.append(Mistake(mistake_id, title_, hint, files[name]))
+    agreements = []
+    for name in sorted(files):
+        if name.startswith("agreement/") and name.endswith(".py"):
+            try:
+                ast.parse(files[name])
+            except SyntaxError as exc:
+                raise BundleError(f"syntax error on line {exc.lineno}", path=name,
+                                  slug=slug) from None
+            program_id = name.removeprefix("agreement/").removesuffix(".py")
+            agreements.append(Program(program_id, files[name]))
     return Bundle(
         slug=slug,
         title=title,
@@ -215,4 +247,6 @@ def _parse(files: dict[str, str]) -> Bundle:
         mistakes=tuple(mistakes),
         files=files,
         content_hash=content_hash(files),
+        figures=_specs.check_figures(meta.get("figures", []), grading, slug=slug),
+        agreements=tuple(agreements),
     )

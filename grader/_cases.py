@@ -41,4 +41,7 @@ def materialise(case: dict, rng: random.Random) -> dict:
         if "w0" not in case:
             dim = int(surface.get("dim", 2))
             concrete["w0"] = [_round(rng.gauss(0.0, 1.5)) for _ in range(dim)]
+    elif draw.get("seed"):
+        # No surface: the case's own seed drives its random inputs (arrays, model, data).
+        concrete["seed"] = rng.randrange(2**31)
     return concrete

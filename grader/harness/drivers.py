@@ -14,6 +14,8 @@ import math
 import numpy as np
 
 from . import surfaces
+from .drivers_call import call
+from .drivers_torch import torch_optimizer, torch_train_step
 
 
 class SubmissionFault(Exception):
@@ -23,12 +25,17 @@ class SubmissionFault(Exception):
 def as_float_array(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
     """Check a returned value against the expected shape and dtype, and copy it.
 
-    The copy is a plain ndarray (never a subclass), so an object that lies in
-    `__eq__`, `tolist` or `__float__` cannot shape what is recorded.
+    Values are read once into a plain ndarray (never a subclass), so an object
+    that lies in `__eq__` or `tolist` cannot shape what is recorded; what its
+    `__float__` or `__array__` say is what gets compared, outside the sandbox.
     """
     if isinstance(value, np.ndarray):
         if value.dtype != np.float64:
             raise SubmissionFault(f"{name} has dtype {value.dtype}; expected float64")
+        # Before copying: a broadcast view of 10**8 elements costs no memory
+        # until it is copied, and would turn a wrong shape into a MemoryError.
+        if value.shape != shape:
+            raise SubmissionFault(f"{name} has shape {value.shape}; expected {shape}")
     elif value is None:
         raise SubmissionFault(f"{name} is None; return the updated array")
     try:
@@ -102,4 +109,7 @@ def schedule(fn, case: dict, spec: dict, trace: list) -> None:
 DRIVERS = {
     "optimizer_step": optimizer_step,
     "schedule": schedule,
+    "call": call,
+    "torch_optimizer": torch_optimizer,
+    "torch_train_step": torch_train_step,
 }
