@@ -133,12 +133,30 @@ def default_pool() -> SandboxPool:
     global _default_pool
     with _pool_lock:
         if _default_pool is None:
-            _default_pool = SandboxPool()
+            _default_pool = SandboxPool(gpu=gpu_available())
         return _default_pool
 
 
+def gpu_available() -> bool:
+    """Whether this worker grades torch exercises on its GPU (TRACELAB_GPU=1|0|auto)."""
+    setting = os.environ.get("TRACELAB_GPU", "auto")
+    if setting in ("0", "1"):
+        return setting == "1"
+    return os.path.exists("/dev/nvidia0") and os.path.exists("/dev/nvidiactl")
+
+
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(value, float):
+        return True
+    if not isinstance(value, int) or isinstance(value, bool):
+        return False
+    # JSON integers are unbounded: one past the float range would raise
+    # OverflowError in the comparison, outside any sandbox.
+    try:
+        float(value)
+    except OverflowError:
+        return False
+    return True
 
 
 def _check_trace(trace, case: dict, quantities: list[str], shapes: dict | None) -> str | None:
@@ -169,6 +187,12 @@ def _parse_run(outcome: Outcome, cases: list[dict], quantities: list[str],
             return run
         if "fatal" in frame and isinstance(frame["fatal"], dict):
             run.fatal = {k: frame["fatal"].get(k) for k in ("kind", "message", "line", "offset")}
+            # Anyone can write a fatal frame: keep positions only when they are plausible.
+            for key in ("line", "offset"):
+                value = run.fatal[key]
+                is_int = isinstance(value, int) and not isinstance(value, bool)
+                if not (is_int and 0 <= value < 10**7):
+                    run.fatal[key] = None
             return run
         if frame.get("done") is True:
             run.done = True
@@ -194,8 +218,12 @@ def _parse_run(outcome: Outcome, cases: list[dict], quantities: list[str],
 def run_program(bundle: Bundle, source: str, cases: list[dict], *, pool: SandboxPool | None = None,
                 shapes: list[dict] | None = None) -> ProgramRun:
     """Run `source` on `cases` in a sandbox and check what it sent back."""
-    job = {"source": source, "spec": bundle.grading, "cases": cases}
-    outcome = (pool or default_pool()).run(bundle.runtime, job, bundle.limits)
+    pool = pool or default_pool()
+    spec = bundle.grading
+    if pool.gpu and bundle.runtime == "torch" and bundle.device in ("gpu", "any"):
+        spec = {**spec, "device": "cuda"}
+    job = {"source": source, "spec": spec, "cases": cases}
+    outcome = pool.run(bundle.runtime, job, bundle.limits)
     return _parse_run(outcome, cases, bundle.grading["trace"], shapes)
 
 
@@ -288,12 +316,22 @@ def _program_failure(run: ProgramRun) -> str | None:
     outcome = run.outcome
     if outcome.timed_out:
         return "timeout"
+    if outcome.oom_killed:
+        # Before the signal and the lost sandbox: the kernel's OOM killer sends
+        # SIGKILL, to the job or (when a job's children hold the memory) to the zygote.
+        return ("The program used more memory than its limit (all its processes together) "
+                "and was stopped.")
+    if outcome.tampered:
+        return (f"The program tampered with its sandbox ({outcome.tampered}); "
+                "a sandbox is never reused after that.")
     if outcome.flooded:
         return "The program printed more than 1 MiB of output and was stopped."
     if outcome.result_overflow:
         return "The program wrote more than the result channel allows and was stopped."
     if run.malformed:
-        return f"The result channel carried something the harness never sends ({run.malformed})."
+        return (f"The result channel carried something the harness never sends ({run.malformed}). "
+                "Only the harness may write to file descriptor 3, and a program must not leave "
+                "forked copies of itself running the cases.")
     if outcome.sandbox_lost:
         return "The sandbox stopped unexpectedly (did the program kill its own supervisor?)."
     if run.fatal:
@@ -333,13 +371,17 @@ def _signal_message(number: int) -> str:
 
 def _resources(outcome: Outcome) -> dict:
     return {"wall_ms": outcome.wall_ms, "cpu_ms": outcome.cpu_ms, "max_rss_kb": outcome.max_rss_kb,
-            "stdout_trimmed": outcome.stdout_trimmed, "stderr_trimmed": outcome.stderr_trimmed}
+            "stdout_trimmed": outcome.stdout_trimmed, "stderr_trimmed": outcome.stderr_trimmed,
+            # Which walls held the memory and process limits: the sandbox's own
+            # cgroup ("cgroup v1"/"cgroup v2"), or per-process rlimits alone.
+            "limits": f"cgroup {outcome.cgroup}" if outcome.cgroup else "rlimits only",
+            "oom_killed": outcome.oom_killed}
 
 
 def _failure_verdict(message: str, run: ProgramRun) -> str:
     if message == "timeout" or run.outcome.signal == signals.SIGXCPU:
         return "timeout"
-    if run.outcome.result_overflow or run.malformed:
+    if run.outcome.result_overflow or run.malformed or run.outcome.tampered:
         return "rejected"
     return "error"
 
@@ -366,6 +408,8 @@ def grade(bundle: Bundle, code: str | bytes, *, visible_only: bool = False,
         if failure == "timeout":
             failure = (f"The program ran past its {bundle.limits.wall_seconds:g} s time limit "
                        "and was stopped: look for an endless loop.")
+        elif run.outcome.oom_killed:
+            failure += f" The memory limit is {bundle.limits.memory_mb} MB."
         result.message = failure
         return result
     for position, index in enumerate(indexes):

@@ -58,7 +58,8 @@ class SandboxPool:
             sandbox.close()
 
     def _new(self, runtime: str) -> Sandbox:
-        return Sandbox(runtime, warm=self.warm, gpu=self.gpu)
+        # Only torch can use a GPU: numpy sandboxes never see the device nodes.
+        return Sandbox(runtime, warm=self.warm, gpu=self.gpu and runtime == "torch")
 
     def _take(self, runtime: str) -> Sandbox:
         with self._lock:

@@ -10,6 +10,10 @@ What the jail gives the code inside (the trust boundary of DESIGN.md):
 - an empty environment, stdin from /dev/null, a new session (no TIOCSTI);
 - a seccomp filter (grader/_seccomp.py) and, per job, rlimits on CPU, memory,
   processes, open files and file size;
+- where the host lets us, a cgroup of its own (grader/_cgroups.py) capping the
+  memory and tasks of the whole sandbox, which per-process rlimits cannot:
+  a job that forks gets one RLIMIT_AS per child, and tmpfs pages count
+  against no process; where it does not, rlimits alone (Outcome.cgroup is None);
 - an unprivileged host uid: when the supervisor runs as root, bubblewrap sets
   up the mounts and `setpriv` drops to a dedicated uid with no capabilities
   before Python starts, because code left as host uid 0 could read root-only
@@ -37,7 +41,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import _seccomp
+from . import _cgroups, _seccomp
 from .harness import protocol
 
 HARNESS_DIR = Path(__file__).resolve().parent / "harness"
@@ -47,7 +51,10 @@ BOOT = (
     "from harness.zygote import main; main()"
 )
 SCRATCH_MOUNTS = ("/tmp", "/dev", "/dev/shm")
-PRELOAD = {"numpy": ("numpy",), "torch": ("numpy", "torch")}
+# torch._dynamo too: torch.optim imports it on an optimizer's first use, which
+# would otherwise cost every torch job about 1.4 s of CPU inside its child.
+PRELOAD = {"numpy": ("numpy",), "torch": ("numpy", "torch", "torch._dynamo")}
+SETPRIV = os.environ.get("TRACELAB_SETPRIV") or shutil.which("setpriv") or "/usr/bin/setpriv"
 UID_BASE = int(os.environ.get("TRACELAB_SANDBOX_UID_BASE", "200000"))
 _uid_counter = itertools.count()
 
@@ -100,10 +107,14 @@ class Outcome:
     result_overflow: bool = False
     malformed: str | None = None
     sandbox_lost: bool = False
+    oom_killed: bool = False
+    cgroup: str | None = None  # "v1"/"v2": the sandbox's own cgroup capped it; None: rlimits only
+    tampered: str | None = None  # what the job changed in its zygote (see harness/zygote.py)
 
     @property
     def sandbox_reusable(self) -> bool:
-        return not (self.timed_out or self.flooded or self.result_overflow or self.sandbox_lost)
+        return not (self.timed_out or self.flooded or self.result_overflow or self.sandbox_lost
+                    or self.oom_killed or self.tampered)
 
 
 def _runtime_roots() -> list[str]:
@@ -168,7 +179,7 @@ def _gpu_device_args() -> list[str]:
 def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
                   tmp_bytes: int, uid: int | None, gpu: bool = False) -> list[str]:
     """The full command line that starts one sandboxed zygote."""
-    bwrap = shutil.which("bwrap")
+    bwrap = os.environ.get("TRACELAB_BWRAP") or shutil.which("bwrap")
     if bwrap is None:
         raise SandboxError("bubblewrap (bwrap) is not installed; the README's setup installs it")
     args = [
@@ -195,11 +206,17 @@ def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
     ]
     if gpu:
         args += _gpu_device_args()
+    if uid is not None and not SETPRIV.startswith("/usr/"):
+        args += _mount_point_parents([SETPRIV]) + ["--ro-bind", SETPRIV, SETPRIV]
     args += [
         "--remount-ro", "/",
         "--clearenv",
         "--setenv", "PATH", "/usr/bin:/bin",
         "--setenv", "HOME", "/tmp",
+        # No passwd entry exists for the sandbox uid; libraries that ask who
+        # the user is (torch's cache directories) read these instead.
+        "--setenv", "USER", "sandbox",
+        "--setenv", "LOGNAME", "sandbox",
         "--setenv", "LANG", "C.UTF-8",
         "--setenv", "OMP_NUM_THREADS", "1",
         "--setenv", "OPENBLAS_NUM_THREADS", "1",
@@ -207,6 +224,9 @@ def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
         "--chdir", "/tmp",
         "--seccomp", str(seccomp_fd),
     ]
+    if gpu and os.environ.get("LD_LIBRARY_PATH"):
+        # Where the host finds the CUDA driver libraries; /usr (bound) on most hosts.
+        args += ["--setenv", "LD_LIBRARY_PATH", os.environ["LD_LIBRARY_PATH"]]
     python = [sys.executable, "-I", "-B", "-c", BOOT, str(control_fd), ",".join(preload)]
     if uid is None:
         return args + ["--unshare-user", "--", *python]
@@ -215,7 +235,7 @@ def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
     for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"):
         args += ["--cap-add", cap]
     setpriv = [
-        "/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+        SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
         "--inh-caps=-all", "--bounding-set=-all", "--",
     ]
     return args + ["--", *setpriv, *python]
@@ -244,6 +264,7 @@ class Sandbox:
         self._sock: socket.socket | None = None
         self._control = bytearray()
         self._log = None
+        self.cgroup: _cgroups.SandboxCgroup | None = None
 
     # -- lifecycle ---------------------------------------------------------------
     def start(self) -> Sandbox:
@@ -252,10 +273,23 @@ class Sandbox:
         self._log = tempfile.TemporaryFile()
         try:
             command = self.command(control_fd=child.fileno(), seccomp_fd=seccomp_fd)
+            # The group exists, with limits, before the first process of the sandbox;
+            # the command joins it before bubblewrap forks (see _cgroups).
+            self.cgroup = _cgroups.create()
+            if self.cgroup is not None and not self._apply_cgroup_limits(Limits()):
+                self.cgroup.remove()
+                self.cgroup = None
+            if self.cgroup is not None:
+                command = self.cgroup.wrap(command)
             self._proc = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                 pass_fds=(child.fileno(), seccomp_fd), start_new_session=True, env={},
             )
+        except BaseException:
+            if self.cgroup is not None:
+                self.cgroup.remove()
+                self.cgroup = None
+            raise
         finally:
             child.close()
             os.close(seccomp_fd)
@@ -283,12 +317,30 @@ class Sandbox:
             except ProcessLookupError:
                 pass
             self._proc.wait()
+        if self.cgroup is not None:
+            self.cgroup.remove()  # kills whatever the pid namespace's teardown has not yet
+            self.cgroup = None
         if self._sock is not None:
             self._sock.close()
             self._sock = None
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    def _apply_cgroup_limits(self, limits: Limits) -> bool:
+        """Size the group for this job: its memory_mb on top of the zygote's baseline."""
+        assert self.cgroup is not None
+        try:
+            self.cgroup.set_limits(
+                memory_bytes=_cgroups.memory_limit(self.runtime, limits.memory_mb, self._tmp_bytes),
+                pids=_cgroups.pids_limit(limits.processes),
+            )
+        except OSError as exc:
+            # A limit below what the sandbox already holds is refused (EBUSY); the
+            # previous limit and the job's rlimits still apply.
+            _cgroups.log.warning("cgroup %s: limits not set: %s", self.cgroup.name, exc)
+            return False
+        return True
 
     def __enter__(self) -> Sandbox:
         return self.start() if not self.alive else self
@@ -314,9 +366,12 @@ class Sandbox:
                 if size > 1 << 16:
                     return None
                 if len(self._control) >= protocol.HEADER.size + size:
-                    frames = protocol.decode_stream(
-                        bytes(self._control[: protocol.HEADER.size + size]), max_frame=1 << 16
-                    )
+                    try:
+                        frames = protocol.decode_stream(
+                            bytes(self._control[: protocol.HEADER.size + size]), max_frame=1 << 16
+                        )
+                    except protocol.FrameError:
+                        return None  # a zygote that garbles its report is treated as lost
                     del self._control[: protocol.HEADER.size + size]
                     report = frames[0]
                     return report if isinstance(report, dict) else None
@@ -339,6 +394,14 @@ class Sandbox:
             raise SandboxError("sandbox is not running")
         self.jobs_run += 1
         job = {**job, "limits": limits.for_job()}
+        if self.gpu:
+            # RLIMIT_AS breaks CUDA's initialisation (it reserves huge virtual
+            # ranges); on a GPU sandbox memory is bounded by its cgroup instead.
+            job["limits"]["memory_bytes"] = 0
+        oom_before = 0
+        if self.cgroup is not None:
+            self._apply_cgroup_limits(limits)
+            oom_before = self.cgroup.oom_kills()
         result_r, result_w = os.pipe()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
@@ -360,6 +423,9 @@ class Sandbox:
             for fd in (result_r, out_r, err_r):
                 os.close(fd)
         outcome.wall_ms = round((time.monotonic() - started) * 1000, 1)
+        if self.cgroup is not None:
+            outcome.cgroup = self.cgroup.version
+            outcome.oom_killed = self.cgroup.oom_kills() > oom_before
         if not outcome.sandbox_reusable:
             self.close()
         return outcome
@@ -422,6 +488,8 @@ class Sandbox:
                 outcome.signal = report.get("signal")
                 outcome.cpu_ms = float(report.get("cpu_ms") or 0.0)
                 outcome.max_rss_kb = int(report.get("max_rss_kb") or 0)
+                if report.get("tampered"):
+                    outcome.tampered = str(report["tampered"])[:500]
             if not outcome.result_overflow:
                 try:
                     outcome.frames = protocol.decode_stream(

@@ -37,8 +37,12 @@ def decode_stream(data: bytes, *, max_frame: int) -> list[object]:
             raise FrameError("truncated frame body")
         try:
             frames.append(json.loads(data[pos : pos + size].decode("utf-8")))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise FrameError(f"frame is not JSON: {exc}") from None
+        except (ValueError, RecursionError) as exc:
+            # ValueError covers bad UTF-8, bad JSON and integers past Python's
+            # digit limit; RecursionError, arrays nested deeper than the parser
+            # goes. Both come from bytes a program can write, so they are a
+            # malformed frame, never an exception in the supervisor.
+            raise FrameError(f"frame is not JSON: {str(exc)[:200]}") from None
         pos += size
     return frames
 

@@ -20,12 +20,22 @@ SOURCE_NAME = "submission.py"
 
 
 def _where(exc: BaseException) -> str:
-    """The innermost line of the submission in the traceback, if any."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(SOURCE_NAME)]
-    if not frames:
+    """The innermost line of the submission in the traceback, if any.
+
+    Walks the frames without formatting them: a RecursionError after
+    sys.setrecursionlimit(10**6) carries a million frames, and extracting
+    them all (with source lines) would spend seconds of the job's CPU time.
+    """
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(SOURCE_NAME):
+            found = (tb.tb_lineno, code.co_name)
+        tb = tb.tb_next
+    if found is None:
         return ""
-    frame = frames[-1]
-    return f"line {frame.lineno}, in {frame.name}: "
+    return f"line {found[0]}, in {found[1]}: "
 
 
 def describe(exc: BaseException) -> str:
@@ -48,6 +58,12 @@ def _load(source: str, result_fd: int):
             {"fatal": {"kind": "syntax", "message": f"{type(exc).__name__}: {exc.msg}",
                        "line": exc.lineno, "offset": exc.offset}},
         )
+        return None
+    except (MemoryError, RecursionError) as exc:
+        # The parser gives up on pathologically nested source this way, not
+        # with a SyntaxError; it is still the source that cannot be compiled.
+        message = f"{type(exc).__name__}: the source is nested too deeply to compile"
+        protocol.write_frame(result_fd, {"fatal": {"kind": "syntax", "message": message}})
         return None
     module = types.ModuleType("submission")
     module.__file__ = os.path.abspath(SOURCE_NAME)

@@ -142,6 +142,26 @@ def _reap() -> None:
             return
 
 
+def _make_removable(top: str) -> None:
+    """chmod 0700 every directory a job left, so a read-only one cannot shield its contents.
+
+    The job ran as our uid, so we own all of it. Symlinks are skipped (chmod
+    would follow them) and never descended into.
+    """
+    try:
+        os.chmod(top, 0o700)
+    except OSError:
+        pass
+    for root, dirs, _ in os.walk(top):
+        for name in dirs:
+            path = os.path.join(root, name)
+            if not os.path.islink(path):
+                try:
+                    os.chmod(path, 0o700)
+                except OSError:
+                    pass
+
+
 def _wipe_scratch(keep: set[str]) -> None:
     if not _inside_sandbox():
         return  # outside the jail /tmp is the host's own
@@ -153,12 +173,52 @@ def _wipe_scratch(keep: set[str]) -> None:
                 continue
             path = os.path.join(root, name)
             if os.path.isdir(path) and not os.path.islink(path):
+                _make_removable(path)
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 try:
                     os.unlink(path)
                 except OSError:
                     pass
+
+
+def _ipc_objects() -> int:
+    count = 0
+    for kind in ("shm", "sem", "msg"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as table:
+                count += max(0, len(table.read().splitlines()) - 1)
+        except OSError:
+            pass
+    return count
+
+
+def _own_state() -> dict:
+    """What a job could change in this zygote and pass on to the next job.
+
+    The job runs as our uid, so it may lower our rlimits with prlimit(2)
+    (which we could never raise again), renice us or narrow our CPU
+    affinity; and it may leave System V IPC objects (memory held across
+    jobs) in the sandbox's IPC namespace.
+    """
+    state: dict = {name: resource.getrlimit(getattr(resource, name))
+                   for name in dir(resource) if name.startswith("RLIMIT_")}
+    state["priority"] = os.getpriority(os.PRIO_PROCESS, 0)
+    state["affinity"] = sorted(os.sched_getaffinity(0))
+    if _inside_sandbox():
+        state["sysv_ipc_objects"] = _ipc_objects()
+    return state
+
+
+def _tampering(baseline: dict, keep: set[str]) -> str | None:
+    """What the last job left changed, after clean-up; None when the zygote is as it was."""
+    changed = sorted(key for key, value in _own_state().items() if baseline.get(key) != value)
+    if _inside_sandbox():
+        for root in SCRATCH_DIRS:
+            if os.path.isdir(root) and any(os.path.join(root, name) not in keep
+                                           for name in os.listdir(root)):
+                changed.append(f"{root} could not be emptied")
+    return ", ".join(changed) or None
 
 
 def _status(status: int, usage) -> dict:
@@ -186,6 +246,7 @@ def serve(control_fd: int, preload: list[str]) -> None:
     # the runtime lives under /tmp) stays; everything a job adds is wiped.
     keep = {os.path.join(root, name) for root in SCRATCH_DIRS if os.path.isdir(root)
             for name in os.listdir(root)}
+    baseline = _own_state()
     sock = socket.socket(fileno=control_fd)
     sock.sendall(protocol.encode({"ready": True, "preloaded": preload}))
     while True:
@@ -210,7 +271,12 @@ def serve(control_fd: int, preload: list[str]) -> None:
         report = _status(status, usage)
         _kill_leftovers(pid)
         _wipe_scratch(keep)
+        # A job that changed the zygote must not reach the next job through it:
+        # say so, and serve nothing more (the supervisor retires the sandbox).
+        report["tampered"] = _tampering(baseline, keep)
         sock.sendall(protocol.encode(report))
+        if report["tampered"]:
+            return
 
 
 def main() -> None:
