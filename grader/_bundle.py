@@ -80,6 +80,13 @@ class Bundle:
     mistakes: tuple[Mistake, ...]
     files: dict = field(repr=False, compare=False)
     content_hash: str = ""
+    # (rtol, atol) when graded on CUDA; None: the same as on the CPU.
+    cuda_tolerance: tuple[float, float] | None = None
+
+    def tolerance(self, device: str = "cpu") -> tuple[float, float]:
+        if device == "cuda" and self.cuda_tolerance is not None:
+            return self.cuda_tolerance
+        return self.rtol, self.atol
     figures: tuple[dict, ...] = ()
     agreements: tuple[Program, ...] = ()
 
@@ -171,6 +178,17 @@ def _check_case(case: dict, index: int, *, slug: str) -> dict:
     return case
 
 
+def _cuda_tolerance(tolerance: dict, *, slug: str) -> tuple[float, float] | None:
+    cuda = tolerance.get("cuda")
+    if cuda is None:
+        return None
+    if not isinstance(cuda, dict) or not set(cuda) <= {"rtol", "atol"}:
+        raise BundleError("[tolerance] cuda must be { rtol = ..., atol = ... }",
+                          path="exercise.toml", slug=slug)
+    return (float(cuda.get("rtol", tolerance.get("rtol", 1e-7))),
+            float(cuda.get("atol", tolerance.get("atol", 1e-10))))
+
+
 def _parse(files: dict[str, str]) -> Bundle:
     for name in REQUIRED_FILES:
         if name not in files:
@@ -239,6 +257,7 @@ def _parse(files: dict[str, str]) -> Bundle:
         grading=grading,
         rtol=float(tolerance.get("rtol", 1e-7)),
         atol=float(tolerance.get("atol", 1e-10)),
+        cuda_tolerance=_cuda_tolerance(tolerance, slug=slug),
         limits=Limits(**limits_table),
         cases=cases,
         prompt=files["prompt.md"],

@@ -62,14 +62,25 @@ class CaseResult:
             data["error"] = "raised an exception" if self.error else None
             return data
         if not self.hidden and self.trace is not None and self.reference is not None:
-            data["plot"] = {
+            data["plot"] = _strict_json({
                 "quantities": quantities,
                 "reference": self.reference,
                 "got": self.trace,
                 "step_error": step_errors(self.reference, self.trace, quantities),
                 "case": self.case,
-            }
+            })
         return data
+
+
+def _strict_json(value):
+    """NaN and infinities become None: results are stored as strict JSON (jsonb refuses them)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _strict_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict_json(item) for item in value]
+    return value
 
 
 @dataclass
@@ -143,6 +154,13 @@ def gpu_available() -> bool:
     if setting in ("0", "1"):
         return setting == "1"
     return os.path.exists("/dev/nvidia0") and os.path.exists("/dev/nvidiactl")
+
+
+def device_for(bundle: Bundle, pool: SandboxPool) -> str:
+    """Where this pool runs the bundle: torch exercises that allow it go to the GPU."""
+    if pool.gpu and bundle.runtime == "torch" and bundle.device in ("gpu", "any"):
+        return "cuda"
+    return "cpu"
 
 
 def _is_number(value) -> bool:
@@ -220,7 +238,7 @@ def run_program(bundle: Bundle, source: str, cases: list[dict], *, pool: Sandbox
     """Run `source` on `cases` in a sandbox and check what it sent back."""
     pool = pool or default_pool()
     spec = bundle.grading
-    if pool.gpu and bundle.runtime == "torch" and bundle.device in ("gpu", "any"):
+    if device_for(bundle, pool) == "cuda":
         spec = {**spec, "device": "cuda"}
     job = {"source": source, "spec": spec, "cases": cases}
     outcome = pool.run(bundle.runtime, job, bundle.limits)
@@ -412,11 +430,12 @@ def grade(bundle: Bundle, code: str | bytes, *, visible_only: bool = False,
             failure += f" The memory limit is {bundle.limits.memory_mb} MB."
         result.message = failure
         return result
+    rtol, atol = bundle.tolerance(device_for(bundle, pool or default_pool()))
     for position, index in enumerate(indexes):
         case = prepared.cases[index]
         expected = prepared.reference[index]
         got = run.traces[position] or []
-        divergence, agreed = first_divergence(expected, got, quantities, rtol=bundle.rtol, atol=bundle.atol)
+        divergence, agreed = first_divergence(expected, got, quantities, rtol=rtol, atol=atol)
         error = run.errors[position]
         if error and "MemoryError" in error:
             error += f" (the memory limit is {bundle.limits.memory_mb} MB)"

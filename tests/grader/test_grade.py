@@ -151,3 +151,10 @@ def test_cli_prints_a_readable_report_and_rejects_unknown_exercises():
     assert "Verdict: FAILED" in out.stdout and "Recognised mistake: coupled-l2" in out.stdout
     missing = run_cli("no-such-exercise", "exercises/bank/adamw/solution.py")
     assert missing.returncode == 2 and "no-such-exercise" in missing.stderr
+
+
+def test_results_are_strict_json_even_when_values_are_nan(adamw, pool):
+    program = "def adamw_step(w, grad, m, v, t, lr, *rest):\n    return w / 0.0 * 0.0, m, v\n"
+    data = grade(adamw, program, pool=pool).to_dict()
+    json.dumps(data, allow_nan=False)  # raises on NaN or Infinity
+    assert data["cases"][0]["plot"]["got"][0]["w"] == [None, None]
