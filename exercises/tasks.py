@@ -18,3 +18,17 @@ def requeue_stale_submissions() -> int:
     return submissions_requeue_stale(
         older_than=timedelta(seconds=settings.TRACELAB_STALE_SUBMISSION_SECONDS)
     )
+
+
+@shared_task(name="exercises.tasks.validate_draft")
+def validate_draft(draft_id: int) -> str | None:
+    from exercises.services.authoring import draft_validate
+
+    return draft_validate(draft_id=draft_id)
+
+
+@shared_task(name="exercises.tasks.regrade_submission")
+def regrade_submission(item_id: int) -> bool:
+    from exercises.services.regrade import regrade_item_run
+
+    return regrade_item_run(item_id=item_id)

@@ -1,4 +1,6 @@
-"""Exercise pages and the submission JSON API. Decisions live in services and selectors."""
+"""Exercise pages, past attempts and their diffs, and the submission JSON API.
+
+Decisions live in services and selectors."""
 
 from __future__ import annotations
 
@@ -9,17 +11,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from exercises import selectors
+from exercises.diffs import code_diff, highlight_python
 from exercises.markdown import render_markdown, strip_leading_title
 from exercises.models import Submission
+from exercises.plots import result_plots
 from exercises.results import result_for_student
 from exercises.services.submissions import (
     SubmissionRateLimited,
@@ -41,26 +48,139 @@ def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return wrapper
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "exercises/home.html", {"exercises": selectors.exercises_published()})
+HISTORY_PAGE_SIZE = 50
+PLOT_CACHE_SECONDS = 24 * 3600
 
 
 @login_required
+@require_GET
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = selectors.exercise_published_get(slug=slug)
     if exercise is None:
         raise Http404("No such exercise.")
     version = exercise.current_version
-    latest_code = selectors.submission_latest_code(user=request.user, exercise=exercise)
+    latest = selectors.submission_latest(user=request.user, exercise=exercise)
     context = {
         "exercise": exercise,
         "version": version,
-        "prompt_html": render_markdown(strip_leading_title(version.prompt, title=version.title)),
-        "code": latest_code if latest_code is not None else version.starter,
-        "history": selectors.submissions_for_exercise(user=request.user, exercise=exercise),
+        "prompt_html": _prompt_html(version),
+        "code": latest.code if latest is not None else version.starter,
+        "latest_at": latest.created_at if latest is not None else None,
+        "history_rows": _with_previous(
+            selectors.submissions_for_exercise(user=request.user, exercise=exercise)
+        ),
         "max_bytes": settings.TRACELAB_SUBMISSION_MAX_BYTES,
+        "place": selectors.exercise_place(exercise=exercise),
+        "solved": selectors.exercise_solved(user=request.user, exercise=exercise),
     }
     return render(request, "exercises/exercise_detail.html", context)
+
+
+def _with_previous(history: list[Submission]) -> list[tuple[Submission, int | None]]:
+    """Pairs each submission (newest first) with the id of the one before it, if listed."""
+    return [
+        (item, history[index + 1].pk if index + 1 < len(history) else None)
+        for index, item in enumerate(history)
+    ]
+
+
+def _prompt_html(version) -> str:
+    key = f"prompt:{version.pk}:{version.content_hash}"
+    html = cache.get(key)
+    if html is None:
+        html = str(render_markdown(strip_leading_title(version.prompt, title=version.title)))
+        cache.set(key, html, PLOT_CACHE_SECONDS)
+    return mark_safe(html)  # rendered and sanitised by render_markdown
+
+
+@login_required
+@require_GET
+def exercise_history(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = selectors.exercise_published_get(slug=slug)
+    if exercise is None:
+        raise Http404("No such exercise.")
+    submissions = selectors.submissions_for_exercise_all(user=request.user, exercise=exercise)
+    page = Paginator(submissions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    history = list(page.object_list)
+    context = {
+        "exercise": exercise,
+        "page": page,
+        "history_rows": _with_previous(history),
+        "compare_choices": history,
+        "place": selectors.exercise_place(exercise=exercise),
+    }
+    return render(request, "exercises/exercise_history.html", context)
+
+
+@login_required
+@require_GET
+def submission_detail(request: HttpRequest, submission_id: int) -> HttpResponse:
+    submission = selectors.submission_for_user(user=request.user, submission_id=submission_id)
+    if submission is None:
+        raise Http404("No such submission.")
+    exercise = submission.exercise_version.exercise
+    context = {
+        "submission": submission,
+        "exercise": exercise,
+        "code_html": highlight_python(submission.code),
+        "previous_id": selectors.submission_previous_id(submission=submission),
+        **_result_context(submission, prefix=f"s{submission.pk}"),
+    }
+    return render(request, "exercises/submission_detail.html", context)
+
+
+@login_required
+@require_GET
+def submission_diff(request: HttpRequest, submission_id: int, other_id: int) -> HttpResponse:
+    old = selectors.submission_for_user(user=request.user, submission_id=submission_id)
+    new = selectors.submission_for_user(user=request.user, submission_id=other_id)
+    if old is None or new is None:
+        raise Http404("No such submission.")
+    context = {
+        "old": old,
+        "new": new,
+        "exercise": new.exercise_version.exercise,
+        "diff": code_diff(old.code, new.code),
+    }
+    return render(request, "exercises/submission_diff.html", context)
+
+
+@login_required
+@require_GET
+def submission_compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """The history page's compare form: a plain GET that lands on the diff's own URL."""
+    try:
+        old, new = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        return redirect("exercise_history", slug=slug)
+    if old > new:
+        old, new = new, old
+    return redirect("submission_diff", submission_id=old, other_id=new)
+
+
+def _result_context(submission: Submission, *, prefix: str) -> dict[str, Any]:
+    """What _result.html needs: the student's view of the result and, once graded, plots.
+
+    Plots of a finished submission never change, so they are drawn once and cached.
+    """
+    result = result_for_student(submission.result)
+    plots: list = []
+    if submission.is_done and result:
+        finished = submission.finished_at.timestamp() if submission.finished_at else 0
+        key = f"plots:{submission.pk}:{prefix}:{finished}"
+        plots = cache.get(key)
+        if plots is None:
+            plots = result_plots(result, prefix=prefix)
+            cache.set(key, plots, PLOT_CACHE_SECONDS)
+    failing = [case.index for case in plots if not case.passed]
+    return {
+        "submission": submission,
+        "result": result,
+        "plots": plots,
+        # The first failing case's plots start open; all of them when everything passed.
+        "plots_open": failing[0] if failing else (plots[0].index if plots else None),
+        "queue_position": selectors.submission_queue_position(submission=submission),
+    }
 
 
 @require_POST
@@ -141,11 +261,18 @@ def submission_fragment(request: HttpRequest, submission_id: int) -> HttpRespons
         return JsonResponse({"error": "No such submission."}, status=404)
     html = render_to_string(
         "exercises/_result.html",
-        {
-            "submission": submission,
-            "result": result_for_student(submission.result),
-            "queue_position": selectors.submission_queue_position(submission=submission),
-        },
+        _result_context(submission, prefix=f"s{submission.pk}"),
         request=request,
     )
-    return JsonResponse({"status": submission.status, "done": submission.is_done, "html": html})
+    data = {"status": submission.status, "done": submission.is_done, "html": html}
+    if submission.is_done:
+        # The page's history table gains the attempt that just finished.
+        history = selectors.submissions_for_exercise(
+            user=request.user, exercise=submission.exercise_version.exercise
+        )
+        data["history_html"] = render_to_string(
+            "exercises/_history_table.html",
+            {"history_rows": _with_previous(history)},
+            request=request,
+        )
+    return JsonResponse(data)

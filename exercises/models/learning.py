@@ -34,6 +34,9 @@ class Lesson(models.Model):
     exercise_slugs = models.JSONField(default=list, blank=True)
     pass_percent = models.PositiveIntegerField(default=75)
     content_hash = models.CharField(max_length=64, blank=True)
+    # A lesson dropped from its track's file is retired, never deleted, so the progress
+    # and quiz attempts that refer to it keep their meaning.
+    active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["track", "position"]

@@ -119,6 +119,9 @@ class Submission(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # The first named mistake of the result, copied when the result is stored, so the
+    # class dashboard counts mistakes from an index without reading result documents.
+    named_mistake = models.CharField(max_length=100, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -126,6 +129,20 @@ class Submission(models.Model):
             models.Index(fields=["status", "created_at"], name="submission_status_created"),
             models.Index(fields=["user", "exercise_version"], name="submission_user_version"),
             models.Index(fields=["exercise", "user", "created_at"], name="submission_exercise_user"),
+            # Covers every column the class dashboard aggregates, so it never reads rows.
+            models.Index(
+                fields=[
+                    "user",
+                    "exercise",
+                    "mode",
+                    "named_mistake",
+                    "created_at",
+                    "status",
+                    "verdict",
+                    "score",
+                ],
+                name="submission_dashboard",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -198,9 +198,18 @@ def submission_record_result(*, submission_id: int, result: dict[str, Any]) -> b
         verdict=verdict,
         score=score,
         result=result,
+        named_mistake=first_named_mistake(result),
         finished_at=timezone.now(),
     )
     return stored == 1
+
+
+def first_named_mistake(result: dict[str, Any]) -> str:
+    """The id of the result's first named mistake, or "" (kept on the row for dashboards)."""
+    diagnoses = result.get("diagnoses")
+    if isinstance(diagnoses, list) and diagnoses and isinstance(diagnoses[0], dict):
+        return str(diagnoses[0].get("mistake") or "")[:100]
+    return ""
 
 
 def submissions_requeue_stale(*, older_than: timedelta) -> int:

@@ -1,9 +1,11 @@
-// Exercise page: mounts the editor, typesets math, sends code to the API and shows
-// the server-rendered result fragment while it is graded. No grading logic here.
+// Exercise page: mounts the editor, keeps the draft in localStorage, typesets math,
+// sends code to the API and shows the server-rendered result fragment while it is
+// graded. No grading logic here.
 (function () {
   "use strict";
 
   const POLL_INTERVAL_MS = 400;
+  const SAVE_DELAY_MS = 400;
 
   const page = document.getElementById("exercise");
   if (!page) {
@@ -13,10 +15,82 @@
   const resultBox = document.getElementById("result");
   const buttons = [document.getElementById("submit-btn"), document.getElementById("run-btn")];
   const submitUrl = page.dataset.submitUrl;
+  const draftKey = page.dataset.draftKey;
+  const draftStatus = document.getElementById("draft-status");
+  const resetButton = document.getElementById("reset-btn");
+  const starterScript = document.getElementById("starter-code");
+  const starter = starterScript ? JSON.parse(starterScript.textContent) : null;
 
   let editor = null;
   let busy = false;
   let lastHtml = null;
+  let saveTimer = null;
+
+  // -- the draft: kept per exercise and version, in this browser only -----------------
+
+  function readDraft() {
+    try {
+      const raw = window.localStorage.getItem(draftKey);
+      const draft = raw ? JSON.parse(raw) : null;
+      return draft && typeof draft.code === "string" ? draft : null;
+    } catch (error) {
+      return null; // storage disabled or a damaged entry: start from the server's code
+    }
+  }
+
+  function writeDraft(code) {
+    try {
+      window.localStorage.setItem(draftKey, JSON.stringify({ code: code, savedAt: Date.now() }));
+      return true;
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function say(text) {
+    if (draftStatus) {
+      draftStatus.textContent = text;
+    }
+  }
+
+  function scheduleSave() {
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(function () {
+      saveTimer = null;
+      if (writeDraft(currentCode())) {
+        say("Draft saved in this browser.");
+      }
+    }, SAVE_DELAY_MS);
+  }
+
+  function restoreDraft() {
+    const draft = readDraft();
+    if (!draft || draft.code === textarea.value) {
+      return;
+    }
+    // A submission made later (say, from another computer) wins over an older draft.
+    const latestAt = Date.parse(page.dataset.latestAt || "") || 0;
+    if ((draft.savedAt || 0) < latestAt) {
+      return;
+    }
+    textarea.value = draft.code;
+    say("Restored your unsent draft from " + new Date(draft.savedAt).toLocaleString() + ".");
+  }
+
+  function resetToStarter() {
+    if (starter === null) {
+      return;
+    }
+    if (editor) {
+      editor.setValue(starter);
+      editor.focus();
+    } else {
+      textarea.value = starter;
+      textarea.focus();
+    }
+    writeDraft(starter);
+    say("Reset to the starter code. Ctrl+Z in the editor brings your code back.");
+  }
 
   function typesetMath() {
     const prompt = document.getElementById("prompt");
@@ -44,6 +118,7 @@
         },
         onChange: function (text) {
           textarea.value = text;
+          scheduleSave();
         },
       });
     } catch (error) {
@@ -85,6 +160,7 @@
       return;
     }
     setBusy(true);
+    writeDraft(currentCode());
     showStatus(mode === "run" ? "Sending your code…" : "Sending your submission…", "pending");
 
     let response;
@@ -139,6 +215,10 @@
           lastHtml = data.html;
         }
         if (data.done) {
+          const history = document.getElementById("history-body");
+          if (history && data.history_html) {
+            history.innerHTML = data.history_html; // server-rendered and autoescaped
+          }
           setBusy(false);
           return;
         }
@@ -165,7 +245,19 @@
       send("submit");
     }
   });
+  textarea.addEventListener("input", scheduleSave);
+  // Leaving the page within the save delay must not lose the last keystrokes.
+  window.addEventListener("pagehide", function () {
+    if (saveTimer !== null) {
+      window.clearTimeout(saveTimer);
+      writeDraft(currentCode());
+    }
+  });
+  if (resetButton) {
+    resetButton.addEventListener("click", resetToStarter);
+  }
 
   typesetMath();
+  restoreDraft();
   editor = mountEditor();
 })();

@@ -3,11 +3,14 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from exercises.services.bank import BankSyncError, bank_sync
+from exercises.services.bank import BankSyncError, bank_sync, bank_tracks_sync
 
 
 class Command(BaseCommand):
-    help = "Publish the exercise bundles under the bank directory as exercise versions."
+    help = (
+        "Publish the exercise bundles under the bank directory as exercise versions, "
+        "then load the tracks and lessons under its tracks/ directory."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -16,8 +19,14 @@ class Command(BaseCommand):
             default=settings.TRACELAB_BANK_DIR,
             help="directory holding one bundle per sub-directory (default: exercises/bank)",
         )
+        parser.add_argument(
+            "--tracks",
+            type=Path,
+            default=None,
+            help="directory holding one track per sub-directory (default: <root>/tracks)",
+        )
 
-    def handle(self, *args: object, root: Path, **options: object) -> None:
+    def handle(self, *args: object, root: Path, tracks: Path | None, **options: object) -> None:
         if not root.is_dir():
             raise CommandError(f"bank directory {root} does not exist")
         try:
@@ -29,3 +38,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{slug}: version {number} ({state})")
         if not synced:
             self.stdout.write(f"no bundles found under {root}")
+
+        tracks_root = tracks if tracks is not None else root / "tracks"
+        try:
+            loaded = bank_tracks_sync(root=tracks_root)
+        except BankSyncError as exc:
+            raise CommandError(f"lesson content {exc.slug!r} is broken: {exc.error}") from exc
+        for kind, slug, state in loaded:
+            self.stdout.write(f"{kind} {slug}: {state}")

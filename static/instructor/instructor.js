@@ -1,0 +1,135 @@
+// Instructor pages: code editors and the mistake list on a draft, and polling of
+// server-rendered fragments (validation report, regrade progress). No grading here.
+(function () {
+  "use strict";
+
+  const POLL_INTERVAL_MS = 1000;
+
+  function mountEditor(textarea) {
+    const api = window.TraceLabEditor;
+    if (!api || typeof api.mount !== "function" || textarea.dataset.mounted) {
+      return;
+    }
+    try {
+      // The editor writes every change back into the textarea, so the form posts it.
+      api.mount(textarea, {});
+      textarea.dataset.mounted = "true";
+    } catch (error) {
+      // The plain textarea keeps working if the editor bundle fails.
+      console.error("editor failed to start", error);
+    }
+  }
+
+  function mountEditorsIn(root) {
+    root.querySelectorAll("textarea.python-editor").forEach(mountEditor);
+  }
+
+  function wireRemove(fieldset) {
+    const box = fieldset.querySelector("input[type=checkbox][name$='-DELETE']");
+    if (!box) {
+      return;
+    }
+    box.addEventListener("change", function () {
+      fieldset.classList.toggle("is-removed", box.checked);
+    });
+    fieldset.classList.toggle("is-removed", box.checked);
+  }
+
+  function wireFileList(section) {
+    const prefix = section.dataset.prefix;
+    const total = section.querySelector("input[name='" + prefix + "-TOTAL_FORMS']");
+    const template = document.getElementById(prefix + "-empty");
+    const list = section.querySelector(".file-forms");
+    const add = section.querySelector("button.add-file");
+    list.querySelectorAll(".file-fieldset").forEach(wireRemove);
+    if (!total || !template || !add) {
+      return;
+    }
+    add.addEventListener("click", function () {
+      const index = Number(total.value);
+      const html = template.innerHTML.replace(/__prefix__/g, String(index));
+      const holder = document.createElement("div");
+      holder.innerHTML = html; // our own server-rendered template, no user data
+      const fieldset = holder.querySelector(".file-fieldset");
+      const source = fieldset.querySelector("textarea");
+      if (source && add.dataset.initial) {
+        source.value = add.dataset.initial;
+      }
+      list.appendChild(fieldset);
+      total.value = String(index + 1);
+      wireRemove(fieldset);
+      mountEditorsIn(fieldset);
+      const id = fieldset.querySelector("input.file-id");
+      if (id) {
+        id.focus();
+      }
+    });
+  }
+
+  function poll(box, onDone) {
+    let lastHtml = null;
+    async function tick() {
+      try {
+        const response = await fetch(box.dataset.url, {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+          cache: "no-store",
+        });
+        if (response.status >= 400 && response.status < 500) {
+          return;
+        }
+        if (response.ok) {
+          const data = await response.json();
+          if (data.html !== lastHtml) {
+            box.innerHTML = data.html; // server-rendered and autoescaped
+            lastHtml = data.html;
+          }
+          if (data.done) {
+            box.dataset.pending = "false";
+            if (onDone) {
+              onDone(data);
+            }
+            return;
+          }
+        }
+      } catch (error) {
+        // A dropped poll is retried below.
+      }
+      window.setTimeout(tick, POLL_INTERVAL_MS);
+    }
+    tick();
+  }
+
+  // Quiz questions and options carry $math$, as in the lessons.
+  if (typeof window.renderMathInElement === "function") {
+    document.querySelectorAll(".quiz-table").forEach(function (table) {
+      window.renderMathInElement(table, {
+        delimiters: [
+          { left: "$$", right: "$$", display: false },
+          { left: "$", right: "$", display: false },
+        ],
+        throwOnError: false,
+      });
+    });
+  }
+
+  const draftForm = document.getElementById("draft-form");
+  if (draftForm) {
+    mountEditorsIn(draftForm);
+    document.querySelectorAll(".file-list[data-prefix]").forEach(wireFileList);
+  }
+
+  const validation = document.getElementById("validation");
+  if (validation && validation.dataset.pending === "true") {
+    poll(validation);
+  }
+
+  const regrade = document.getElementById("regrade");
+  if (regrade && regrade.dataset.pending === "true") {
+    poll(regrade, function () {
+      document.querySelectorAll(".resend-form").forEach(function (form) {
+        form.hidden = true;
+      });
+    });
+  }
+})();
