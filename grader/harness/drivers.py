@@ -77,7 +77,9 @@ def optimizer_step(fn, case: dict, spec: dict, trace: list) -> None:
     counter = spec.get("counter")
     entrypoint = spec["entrypoint"]
     for step in range(1, int(case["steps"]) + 1):
-        values = {"w": w, "grad": surface.grad(w), **state, **hyper}
+        # A hyper-parameter given as a list is a schedule: one value per step.
+        scheduled = {k: v[step - 1] if isinstance(v, list) else v for k, v in hyper.items()}
+        values = {"w": w, "grad": surface.grad(w), **state, **scheduled}
         if counter:
             values[counter] = step
         args = [np.copy(v) if isinstance(v, np.ndarray) else v for v in (values[a] for a in spec["args"])]

@@ -1,0 +1,36 @@
+"""Decays the parameter after the Adam step instead of before it."""
+
+import torch
+
+HINT = (
+    "The decay was applied to the parameter after the Adam step had already moved it. AdamW "
+    "(and torch.optim.AdamW) shrinks the weight as it was before this step: call "
+    "p.mul_(1 - lr * weight_decay) first, then take the Adam step."
+)
+
+
+class AdamW(torch.optim.Optimizer):
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay}
+        super().__init__(params, defaults)
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            lr, (beta1, beta2) = group["lr"], group["betas"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = torch.zeros_like(p)
+                    state["exp_avg_sq"] = torch.zeros_like(p)
+                state["step"] += 1
+                t = state["step"]
+                state["exp_avg"].mul_(beta1).add_(p.grad, alpha=1 - beta1)
+                state["exp_avg_sq"].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+                m_hat = state["exp_avg"] / (1 - beta1**t)
+                v_hat = state["exp_avg_sq"] / (1 - beta2**t)
+                p.sub_(lr * m_hat / (v_hat.sqrt() + group["eps"]))
+                p.mul_(1 - lr * group["weight_decay"])

@@ -1,0 +1,14 @@
+import torch
+
+
+def train_step(model, optimizer, batch, loss_fn, lr, max_norm):
+    inputs, targets = batch
+    optimizer.zero_grad()
+    loss = loss_fn(model(inputs), targets)
+    loss.backward()
+    grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm,
+                                               error_if_nonfinite=True)
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    optimizer.step()
+    return loss.item(), grad_norm.item()
