@@ -319,10 +319,13 @@ def draft_validation_request(*, draft: ExerciseDraft) -> None:
         )
         draft.validation_status, draft.validation, draft.validated_hash = Status.QUEUED, None, ""
         draft_id = draft.pk
+        # A GPU exercise is validated where its submissions will be graded.
+        device = toml_summary(draft.files.get("exercise.toml", "")).get("device")
+        queue = "gpu" if device == "gpu" else "cpu"
         # robust: with the broker down the page still answers; the draft shows "queued"
         # and the instructor can press Validate again.
         transaction.on_commit(
-            lambda: validate_draft.apply_async(args=[draft_id], queue="cpu"), robust=True
+            lambda: validate_draft.apply_async(args=[draft_id], queue=queue), robust=True
         )
 
 
@@ -392,7 +395,9 @@ def draft_publish(*, draft_id: int, user: AbstractBaseUser) -> ExerciseVersion:
 
     with transaction.atomic():
         draft = (
-            ExerciseDraft.objects.select_for_update()
+            # Only the draft row is locked: PostgreSQL cannot lock the nullable side of
+            # the join to its exercise.
+            ExerciseDraft.objects.select_for_update(of=("self",))
             .select_related("exercise")
             .filter(pk=draft_id)
             .first()

@@ -165,6 +165,18 @@ def test_instructor_runs_a_class_authors_an_exercise_and_exports_grades(
     assert "mistakes/forgets-decay.py" in exercise.current_version.files
     assert not ExerciseDraft.objects.exists()
 
+    # A regrade of AdamW fans out to the worker; the progress bar fills and reports.
+    page.goto(base + "/instructor/exercises/adamw/regrade/")
+    page.click("#regrade-btn")
+    page.wait_for_selector("#regrade-bar")
+    page.wait_for_function(
+        "document.querySelector('#regrade')?.textContent.includes('regraded: done')",
+        timeout=60_000,
+    )
+    assert "1 of 1 regraded" in page.inner_text("#regrade")
+    assert "No grade changed" in page.inner_text("#regrade")
+    screenshot("instructor-regrade")
+
     # Exports: the grades and the submissions, as a spreadsheet would open them.
     page.goto(dashboard_url)
     with page.expect_download() as grades_info:

@@ -528,3 +528,18 @@ def test_exercise_list_shows_drafts_and_published_exercises(ines_client, ines, e
     page = ines_client.get(reverse("instructor:exercises")).content.decode()
     assert "in-progress" in page and exercise.slug in page
     assert reverse("instructor:regrade", args=[exercise.slug]) in page
+
+
+def test_a_gpu_exercise_is_validated_on_the_gpu_queue(
+    ines, sent_validations, django_capture_on_commit_callbacks
+):
+    toml = files_for()["exercise.toml"].replace('device = "cpu"', 'device = "gpu"')
+    draft = authoring.draft_create(author=ines, files=files_for(**{"exercise.toml": toml}))
+    with django_capture_on_commit_callbacks(execute=True):
+        authoring.draft_validation_request(draft=draft)
+    assert sent_validations == [([draft.pk], {"queue": "gpu"})]
+
+
+def test_validate_draft_task_runs_the_service(ines, fake_validation):
+    draft = authoring.draft_create(author=ines, files=files_for())
+    assert validate_draft(draft.pk) == "passed"

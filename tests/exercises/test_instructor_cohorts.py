@@ -198,3 +198,23 @@ def test_header_links_to_teaching_pages_for_instructors_only(ines_client, alice_
     link = f'href="{reverse("instructor:home")}"'
     assert link in ines_client.get(reverse("home")).content.decode()
     assert link not in alice_client.get(reverse("home")).content.decode()
+
+
+def test_template_filters():
+    from exercises.templatetags import instructor_tags as tags
+
+    assert [tags.duration(v) for v in (None, 0, 42, 600, 7200, 3 * 86400)] == [
+        "–",
+        "first try",
+        "42 s",
+        "10 min",
+        "2.0 h",
+        "3.0 d",
+    ]
+    assert (tags.percent(None), tags.percent(33.333), tags.percent(12.5, 1)) == (
+        "–",
+        "33%",
+        "12.5%",
+    )
+    assert (tags.fraction_percent(None), tags.fraction_percent(0.5)) == ("–", "50%")
+    assert (tags.signed(None), tags.signed(0.25), tags.signed(-0.1)) == ("–", "+0.25", "-0.10")
