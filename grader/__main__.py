@@ -19,7 +19,9 @@ from pathlib import Path
 
 from . import BundleError, GraderError, SandboxError, grade, load_bundle, validate_bundle
 
-BANK = Path(os.environ.get("TRACELAB_BANK", Path(__file__).resolve().parent.parent / "exercises" / "bank"))
+BANK = Path(
+    os.environ.get("TRACELAB_BANK", Path(__file__).resolve().parent.parent / "exercises" / "bank")
+)
 
 
 def resolve_bundle(name: str) -> Path:
@@ -44,14 +46,18 @@ def _format_case(case: dict) -> str:
         return f"  FAIL  {label}: diverges at step {d.get('step')}"
     if d.get("reason") != "value":
         return f"  FAIL  {label}: trace ended early at step {d['step']}"
-    return (f"  FAIL  {label}: step {d['step']}, {d['quantity']}[{d['index']}] = {d['got']!r}, "
-            f"expected {d['expected']!r} (error {d['error']!r})")
+    return (
+        f"  FAIL  {label}: step {d['step']}, {d['quantity']}[{d['index']}] = {d['got']!r}, "
+        f"expected {d['expected']!r} (error {d['error']!r})"
+    )
 
 
 def format_report(slug: str, filename: str, result: dict) -> str:
-    lines = [f"{slug} <- {filename}",
-             f"Verdict: {result['verdict'].upper()}   score {result['score']:.2f}",
-             result["message"]]
+    lines = [
+        f"{slug} <- {filename}",
+        f"Verdict: {result['verdict'].upper()}   score {result['score']:.2f}",
+        result["message"],
+    ]
     lines += [_format_case(case) for case in result["cases"]]
     for diagnosis in result["diagnoses"]:
         lines.append(f"Recognised mistake: {diagnosis['mistake']}: {diagnosis['hint']}")
@@ -96,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     check_parser.add_argument("--plots", action="store_true", help="include plot data in --json")
     check_parser.add_argument("--visible-only", action="store_true", help="skip hidden cases")
     validate_parser = commands.add_parser(
-        "validate", help="check a bundle: reference, starter, mistakes, agreement, figures")
+        "validate", help="check a bundle: reference, starter, mistakes, agreement, figures"
+    )
     validate_parser.add_argument("exercise", help="a bank slug (e.g. adamw) or a bundle directory")
     validate_parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)

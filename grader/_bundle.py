@@ -87,6 +87,7 @@ class Bundle:
         if device == "cuda" and self.cuda_tolerance is not None:
             return self.cuda_tolerance
         return self.rtol, self.atol
+
     figures: tuple[dict, ...] = ()
     agreements: tuple[Program, ...] = ()
 
@@ -136,7 +137,9 @@ def _require(table: dict, key: str, kind, *, path: str, slug: str, default=None)
         raise BundleError(f"missing key {key!r}", path=path, slug=slug)
     value = table[key]
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-        raise BundleError(f"{key!r} must be {getattr(kind, '__name__', kind)}", path=path, slug=slug)
+        raise BundleError(
+            f"{key!r} must be {getattr(kind, '__name__', kind)}", path=path, slug=slug
+        )
     return value
 
 
@@ -147,14 +150,20 @@ def _read_hint(source: str, *, path: str, slug: str) -> tuple[str, str]:
         raise BundleError(f"syntax error on line {exc.lineno}", path=path, slug=slug) from None
     hint = None
     for node in tree.body:
-        if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name) and node.targets[0].id == "HINT"):
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and node.targets[0].id == "HINT"
+        ):
             try:
                 hint = ast.literal_eval(node.value)
             except ValueError:
                 hint = None
     if not isinstance(hint, str) or not hint.strip():
-        raise BundleError('a mistake must set HINT = "..." to a string literal', path=path, slug=slug)
+        raise BundleError(
+            'a mistake must set HINT = "..." to a string literal', path=path, slug=slug
+        )
     doc = ast.get_docstring(tree) or ""
     title = doc.strip().splitlines()[0] if doc.strip() else path
     return title, " ".join(hint.split())
@@ -172,9 +181,15 @@ def _check_case(case: dict, index: int, *, slug: str) -> dict:
     for key, bounds in draw.items():
         if key == "seed":
             continue
-        if (not isinstance(bounds, list) or len(bounds) != 2
-                or not all(isinstance(b, (int, float)) for b in bounds) or bounds[0] > bounds[1]):
-            raise BundleError(f"case {name!r}: draw.{key} must be [low, high]", path=path, slug=slug)
+        if (
+            not isinstance(bounds, list)
+            or len(bounds) != 2
+            or not all(isinstance(b, (int, float)) for b in bounds)
+            or bounds[0] > bounds[1]
+        ):
+            raise BundleError(
+                f"case {name!r}: draw.{key} must be [low, high]", path=path, slug=slug
+            )
     return case
 
 
@@ -183,10 +198,13 @@ def _cuda_tolerance(tolerance: dict, *, slug: str) -> tuple[float, float] | None
     if cuda is None:
         return None
     if not isinstance(cuda, dict) or not set(cuda) <= {"rtol", "atol"}:
-        raise BundleError("[tolerance] cuda must be { rtol = ..., atol = ... }",
-                          path="exercise.toml", slug=slug)
-    return (float(cuda.get("rtol", tolerance.get("rtol", 1e-7))),
-            float(cuda.get("atol", tolerance.get("atol", 1e-10))))
+        raise BundleError(
+            "[tolerance] cuda must be { rtol = ..., atol = ... }", path="exercise.toml", slug=slug
+        )
+    return (
+        float(cuda.get("rtol", tolerance.get("rtol", 1e-7))),
+        float(cuda.get("atol", tolerance.get("atol", 1e-10))),
+    )
 
 
 def _parse(files: dict[str, str]) -> Bundle:
@@ -221,8 +239,9 @@ def _parse(files: dict[str, str]) -> Bundle:
     if unknown:
         raise BundleError(f"unknown limits {sorted(unknown)}", path=path, slug=slug)
     cases = tuple(
-        _check_case(_specs.check_case(grading, c, f"{path} [[cases]] #{i + 1}", slug=slug), i,
-                    slug=slug)
+        _check_case(
+            _specs.check_case(grading, c, f"{path} [[cases]] #{i + 1}", slug=slug), i, slug=slug
+        )
         for i, c in enumerate(meta.get("cases", []))
     )
     if not any(not c.get("hidden") for c in cases):
@@ -242,8 +261,9 @@ def _parse(files: dict[str, str]) -> Bundle:
             try:
                 ast.parse(files[name])
             except SyntaxError as exc:
-                raise BundleError(f"syntax error on line {exc.lineno}", path=name,
-                                  slug=slug) from None
+                raise BundleError(
+                    f"syntax error on line {exc.lineno}", path=name, slug=slug
+                ) from None
             program_id = name.removeprefix("agreement/").removesuffix(".py")
             agreements.append(Program(program_id, files[name]))
     return Bundle(

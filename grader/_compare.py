@@ -36,23 +36,29 @@ def _close(expected: float, got: float, rtol: float, atol: float) -> bool:
     return abs(got - expected) <= atol + rtol * abs(expected)
 
 
-def first_divergence(expected: list[dict], got: list[dict], quantities: list[str], *,
-                     rtol: float, atol: float) -> tuple[Divergence | None, int]:
+def first_divergence(
+    expected: list[dict], got: list[dict], quantities: list[str], *, rtol: float, atol: float
+) -> tuple[Divergence | None, int]:
     """Return (first divergence or None, number of steps that agreed)."""
     for step, want in enumerate(expected):
         if step >= len(got):
             return Divergence(step + 1, None, None, None, None, None, reason="ended early"), step
         have = got[step]
         for quantity in quantities:
-            for index, (e, g) in enumerate(zip(want[quantity], have[quantity])):
+            if len(want[quantity]) != len(have[quantity]):
+                return Divergence(
+                    step + 1, quantity, None, None, None, None, reason="wrong size"
+                ), step
+            for index, (e, g) in enumerate(zip(want[quantity], have[quantity], strict=True)):
                 if not _close(e, g, rtol, atol):
                     error = abs(g - e) if math.isfinite(g) and math.isfinite(e) else math.inf
                     return Divergence(step + 1, quantity, index, e, g, error), step
     return None, len(expected)
 
 
-def traces_match(a: list[dict], b: list[dict], quantities: list[str], *,
-                 rtol: float, atol: float) -> bool:
+def traces_match(
+    a: list[dict], b: list[dict], quantities: list[str], *, rtol: float, atol: float
+) -> bool:
     """True when two traces have the same length and agree at every step."""
     if len(a) != len(b):
         return False
@@ -63,10 +69,10 @@ def traces_match(a: list[dict], b: list[dict], quantities: list[str], *,
 def step_errors(expected: list[dict], got: list[dict], quantities: list[str]) -> list[float | None]:
     """Per step, the largest absolute error over all traced values (for the error plot)."""
     errors: list[float | None] = []
-    for want, have in zip(expected, got):
+    for want, have in zip(expected, got, strict=False):  # got may end early
         worst = 0.0
         for quantity in quantities:
-            for e, g in zip(want[quantity], have[quantity]):
+            for e, g in zip(want[quantity], have[quantity], strict=True):
                 if not (math.isfinite(e) and math.isfinite(g)):
                     worst = math.inf
                 else:

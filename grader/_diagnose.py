@@ -33,11 +33,15 @@ def _matches(mistake_run, run, indexes, quantities, prepared, bundle) -> bool:
         got = run.traces[position]
         if got is None or run.errors[position]:
             return False
-        if traces_match(prepared.reference[index], got, quantities, rtol=bundle.rtol, atol=bundle.atol):
+        if traces_match(
+            prepared.reference[index], got, quantities, rtol=bundle.rtol, atol=bundle.atol
+        ):
             continue
         left_reference = True
         theirs = mistake_run.traces[index]
-        if theirs is None or not traces_match(theirs, got, quantities, rtol=MATCH_RTOL, atol=MATCH_ATOL):
+        if theirs is None or not traces_match(
+            theirs, got, quantities, rtol=MATCH_RTOL, atol=MATCH_ATOL
+        ):
             return False
     return left_reference
 
@@ -80,6 +84,8 @@ def heuristics(cases) -> list[dict]:
         if d.expected and abs(d.got) < 0.05 * abs(d.expected) and d.quantity == "w":
             return [{"heuristic": "shrinks", "hint": HINTS["shrinks"]}]
         if d.step == 1:
-            return [{"heuristic": "first-step", "hint": HINTS["first-step"].format(quantity=d.quantity)}]
+            return [
+                {"heuristic": "first-step", "hint": HINTS["first-step"].format(quantity=d.quantity)}
+            ]
         return [{"heuristic": "drift", "hint": HINTS["drift"].format(step=d.step)}]
     return []

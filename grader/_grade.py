@@ -62,13 +62,15 @@ class CaseResult:
             data["error"] = "raised an exception" if self.error else None
             return data
         if not self.hidden and self.trace is not None and self.reference is not None:
-            data["plot"] = _strict_json({
-                "quantities": quantities,
-                "reference": self.reference,
-                "got": self.trace,
-                "step_error": step_errors(self.reference, self.trace, quantities),
-                "case": self.case,
-            })
+            data["plot"] = _strict_json(
+                {
+                    "quantities": quantities,
+                    "reference": self.reference,
+                    "got": self.trace,
+                    "step_error": step_errors(self.reference, self.trace, quantities),
+                    "case": self.case,
+                }
+            )
         return data
 
 
@@ -193,8 +195,9 @@ def _check_trace(trace, case: dict, quantities: list[str], shapes: dict | None) 
     return None
 
 
-def _parse_run(outcome: Outcome, cases: list[dict], quantities: list[str],
-               shapes: list[dict] | None) -> ProgramRun:
+def _parse_run(
+    outcome: Outcome, cases: list[dict], quantities: list[str], shapes: list[dict] | None
+) -> ProgramRun:
     run = ProgramRun(outcome=outcome, traces=[None] * len(cases), errors=[None] * len(cases))
     if outcome.malformed:
         run.malformed = outcome.malformed
@@ -216,15 +219,20 @@ def _parse_run(outcome: Outcome, cases: list[dict], quantities: list[str],
             run.done = True
             continue
         index = frame.get("case")
-        if not isinstance(index, int) or not 0 <= index < len(cases) or run.traces[index] is not None:
+        if (
+            not isinstance(index, int)
+            or not 0 <= index < len(cases)
+            or run.traces[index] is not None
+        ):
             run.malformed = "a result frame names an unknown or repeated case"
             return run
         error = frame.get("error")
         if error is not None and not isinstance(error, str):
             run.malformed = "a case error is not text"
             return run
-        problem = _check_trace(frame.get("trace"), cases[index], quantities,
-                               shapes[index] if shapes else None)
+        problem = _check_trace(
+            frame.get("trace"), cases[index], quantities, shapes[index] if shapes else None
+        )
         if problem:
             run.malformed = problem
             return run
@@ -233,8 +241,14 @@ def _parse_run(outcome: Outcome, cases: list[dict], quantities: list[str],
     return run
 
 
-def run_program(bundle: Bundle, source: str, cases: list[dict], *, pool: SandboxPool | None = None,
-                shapes: list[dict] | None = None) -> ProgramRun:
+def run_program(
+    bundle: Bundle,
+    source: str,
+    cases: list[dict],
+    *,
+    pool: SandboxPool | None = None,
+    shapes: list[dict] | None = None,
+) -> ProgramRun:
     """Run `source` on `cases` in a sandbox and check what it sent back."""
     pool = pool or default_pool()
     spec = bundle.grading
@@ -254,8 +268,13 @@ def _shapes(reference: list[list]) -> list[dict]:
     return [{q: len(v) for q, v in trace[0].items()} if trace else {} for trace in reference]
 
 
-def prepare(bundle: Bundle, *, pool: SandboxPool | None = None, variants: int | None = None,
-            rng: random.Random | None = None) -> Prepared:
+def prepare(
+    bundle: Bundle,
+    *,
+    pool: SandboxPool | None = None,
+    variants: int | None = None,
+    rng: random.Random | None = None,
+) -> Prepared:
     """Materialise cases (with fresh hidden variants) and compute reference and mistake traces."""
     rng = rng or random.SystemRandom()
     count = HIDDEN_VARIANTS if variants is None else variants
@@ -273,15 +292,21 @@ def prepare(bundle: Bundle, *, pool: SandboxPool | None = None, variants: int | 
         variant_sets.append(indexes)
     reference = run_program(bundle, bundle.solution, cases, pool=pool)
     problem = _program_failure(reference)
-    if problem is None and any(t is None or e for t, e in zip(reference.traces, reference.errors)):
-        failed = [cases[i]["name"] for i, e in enumerate(reference.errors) if e or reference.traces[i] is None]
+    pairs = zip(reference.traces, reference.errors, strict=True)
+    if problem is None and any(t is None or e for t, e in pairs):
+        failed = [
+            cases[i]["name"]
+            for i, e in enumerate(reference.errors)
+            if e or reference.traces[i] is None
+        ]
         detail = next((e for e in reference.errors if e), "no trace")
         problem = f"the reference failed on {failed[0]!r}: {detail}"
     if problem is not None:
         raise GraderError(f"{bundle.slug}: {problem}")
     shapes = _shapes(reference.traces)
     mistakes = {
-        m.id: run_program(bundle, m.source, cases, pool=pool, shapes=shapes) for m in bundle.mistakes
+        m.id: run_program(bundle, m.source, cases, pool=pool, shapes=shapes)
+        for m in bundle.mistakes
     }
     return Prepared(bundle, cases, visible, variant_sets, reference.traces, mistakes)
 
@@ -325,8 +350,10 @@ def check_source(code: str | bytes) -> str | tuple[str, None]:
 
 
 def _too_large(size: int) -> str:
-    return (f"The source is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,} bytes. "
-            "Submit only your functions.")
+    return (
+        f"The source is {size:,} bytes; the limit is {MAX_SOURCE_BYTES:,} bytes. "
+        "Submit only your functions."
+    )
 
 
 def _program_failure(run: ProgramRun) -> str | None:
@@ -337,19 +364,25 @@ def _program_failure(run: ProgramRun) -> str | None:
     if outcome.oom_killed:
         # Before the signal and the lost sandbox: the kernel's OOM killer sends
         # SIGKILL, to the job or (when a job's children hold the memory) to the zygote.
-        return ("The program used more memory than its limit (all its processes together) "
-                "and was stopped.")
+        return (
+            "The program used more memory than its limit (all its processes together) "
+            "and was stopped."
+        )
     if outcome.tampered:
-        return (f"The program tampered with its sandbox ({outcome.tampered}); "
-                "a sandbox is never reused after that.")
+        return (
+            f"The program tampered with its sandbox ({outcome.tampered}); "
+            "a sandbox is never reused after that."
+        )
     if outcome.flooded:
         return "The program printed more than 1 MiB of output and was stopped."
     if outcome.result_overflow:
         return "The program wrote more than the result channel allows and was stopped."
     if run.malformed:
-        return (f"The result channel carried something the harness never sends ({run.malformed}). "
-                "Only the harness may write to file descriptor 3, and a program must not leave "
-                "forked copies of itself running the cases.")
+        return (
+            f"The result channel carried something the harness never sends ({run.malformed}). "
+            "Only the harness may write to file descriptor 3, and a program must not leave "
+            "forked copies of itself running the cases."
+        )
     if outcome.sandbox_lost:
         return "The sandbox stopped unexpectedly (did the program kill its own supervisor?)."
     if run.fatal:
@@ -357,8 +390,10 @@ def _program_failure(run: ProgramRun) -> str | None:
     if outcome.signal:
         return _signal_message(outcome.signal)
     if not run.done:
-        return ("The program exited before every case was run "
-                "(os._exit, sys.exit at import time, or a crash).")
+        return (
+            "The program exited before every case was run "
+            "(os._exit, sys.exit at import time, or a crash)."
+        )
     return None
 
 
@@ -388,12 +423,17 @@ def _signal_message(number: int) -> str:
 
 
 def _resources(outcome: Outcome) -> dict:
-    return {"wall_ms": outcome.wall_ms, "cpu_ms": outcome.cpu_ms, "max_rss_kb": outcome.max_rss_kb,
-            "stdout_trimmed": outcome.stdout_trimmed, "stderr_trimmed": outcome.stderr_trimmed,
-            # Which walls held the memory and process limits: the sandbox's own
-            # cgroup ("cgroup v1"/"cgroup v2"), or per-process rlimits alone.
-            "limits": f"cgroup {outcome.cgroup}" if outcome.cgroup else "rlimits only",
-            "oom_killed": outcome.oom_killed}
+    return {
+        "wall_ms": outcome.wall_ms,
+        "cpu_ms": outcome.cpu_ms,
+        "max_rss_kb": outcome.max_rss_kb,
+        "stdout_trimmed": outcome.stdout_trimmed,
+        "stderr_trimmed": outcome.stderr_trimmed,
+        # Which walls held the memory and process limits: the sandbox's own
+        # cgroup ("cgroup v1"/"cgroup v2"), or per-process rlimits alone.
+        "limits": f"cgroup {outcome.cgroup}" if outcome.cgroup else "rlimits only",
+        "oom_killed": outcome.oom_killed,
+    }
 
 
 def _failure_verdict(message: str, run: ProgramRun) -> str:
@@ -404,8 +444,14 @@ def _failure_verdict(message: str, run: ProgramRun) -> str:
     return "error"
 
 
-def grade(bundle: Bundle, code: str | bytes, *, visible_only: bool = False,
-          pool: SandboxPool | None = None, rng: random.Random | None = None) -> Result:
+def grade(
+    bundle: Bundle,
+    code: str | bytes,
+    *,
+    visible_only: bool = False,
+    pool: SandboxPool | None = None,
+    rng: random.Random | None = None,
+) -> Result:
     """Grade `code` against `bundle`. Student faults are results; only infrastructure raises."""
     quantities = list(bundle.grading["trace"])
     source = check_source(code)
@@ -418,14 +464,23 @@ def grade(bundle: Bundle, code: str | bytes, *, visible_only: bool = False,
     cases = [prepared.cases[i] for i in indexes]
     shapes = [_shapes([prepared.reference[i]])[0] for i in indexes]
     run = run_program(bundle, source, cases, pool=pool, shapes=shapes)
-    result = Result("failed", 0.0, "", stdout=run.outcome.stdout, stderr=run.outcome.stderr,
-                    resources=_resources(run.outcome), quantities=quantities)
+    result = Result(
+        "failed",
+        0.0,
+        "",
+        stdout=run.outcome.stdout,
+        stderr=run.outcome.stderr,
+        resources=_resources(run.outcome),
+        quantities=quantities,
+    )
     failure = _program_failure(run)
     if failure is not None:
         result.verdict = _failure_verdict(failure, run)
         if failure == "timeout":
-            failure = (f"The program ran past its {bundle.limits.wall_seconds:g} s time limit "
-                       "and was stopped: look for an endless loop.")
+            failure = (
+                f"The program ran past its {bundle.limits.wall_seconds:g} s time limit "
+                "and was stopped: look for an endless loop."
+            )
         elif run.outcome.oom_killed:
             failure += f" The memory limit is {bundle.limits.memory_mb} MB."
         result.message = failure
@@ -439,11 +494,20 @@ def grade(bundle: Bundle, code: str | bytes, *, visible_only: bool = False,
         error = run.errors[position]
         if error and "MemoryError" in error:
             error += f" (the memory limit is {bundle.limits.memory_mb} MB)"
-        result.cases.append(CaseResult(
-            name=case["name"], hidden=case["hidden"], passed=divergence is None and not error,
-            steps_compared=agreed, steps_total=len(expected), divergence=divergence, error=error,
-            trace=got, reference=expected, case=case,
-        ))
+        result.cases.append(
+            CaseResult(
+                name=case["name"],
+                hidden=case["hidden"],
+                passed=divergence is None and not error,
+                steps_compared=agreed,
+                steps_total=len(expected),
+                divergence=divergence,
+                error=error,
+                trace=got,
+                reference=expected,
+                case=case,
+            )
+        )
     passed = sum(c.passed for c in result.cases)
     result.score = passed / len(result.cases)
     if passed == len(result.cases):
@@ -471,5 +535,7 @@ def _case_summary(case: CaseResult) -> str:
     if case.hidden:
         return f"Hidden case {case.name!r} diverges at step {d.step}."
     got = d.got if d.got is not None and math.isfinite(d.got) else d.got
-    return (f"Case {case.name!r} first diverges at step {d.step}: {d.quantity}[{d.index}] "
-            f"is {got!r}, expected {d.expected!r}.")
+    return (
+        f"Case {case.name!r} first diverges at step {d.step}: {d.quantity}[{d.index}] "
+        f"is {got!r}, expected {d.expected!r}."
+    )

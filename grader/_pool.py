@@ -25,8 +25,14 @@ DEFAULT_SIZE = int(os.environ.get("TRACELAB_SANDBOX_POOL_SIZE", "1"))
 
 
 class SandboxPool:
-    def __init__(self, *, warm: bool = True, size: int = DEFAULT_SIZE,
-                 max_jobs: int = DEFAULT_MAX_JOBS, gpu: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        warm: bool = True,
+        size: int = DEFAULT_SIZE,
+        max_jobs: int = DEFAULT_MAX_JOBS,
+        gpu: bool = False,
+    ) -> None:
         self.warm = warm
         self.size = size if warm else 0
         self.max_jobs = max_jobs if warm else 1

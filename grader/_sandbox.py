@@ -46,10 +46,7 @@ from .harness import protocol
 
 HARNESS_DIR = Path(__file__).resolve().parent / "harness"
 HARNESS_MOUNT = "/opt/tracelab/harness"
-BOOT = (
-    "import sys; sys.path.insert(0, '/opt/tracelab'); "
-    "from harness.zygote import main; main()"
-)
+BOOT = "import sys; sys.path.insert(0, '/opt/tracelab'); from harness.zygote import main; main()"
 SCRATCH_MOUNTS = ("/tmp", "/dev", "/dev/shm")
 # torch._dynamo too: torch.optim imports it on an optimizer's first use, which
 # would otherwise cost every torch job about 1.4 s of CPU inside its child.
@@ -113,8 +110,14 @@ class Outcome:
 
     @property
     def sandbox_reusable(self) -> bool:
-        return not (self.timed_out or self.flooded or self.result_overflow or self.sandbox_lost
-                    or self.oom_killed or self.tampered)
+        return not (
+            self.timed_out
+            or self.flooded
+            or self.result_overflow
+            or self.sandbox_lost
+            or self.oom_killed
+            or self.tampered
+        )
 
 
 def _runtime_roots() -> list[str]:
@@ -176,24 +179,54 @@ def _gpu_device_args() -> list[str]:
     return args
 
 
-def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
-                  tmp_bytes: int, uid: int | None, gpu: bool = False) -> list[str]:
+def bwrap_command(
+    *,
+    control_fd: int,
+    seccomp_fd: int,
+    preload: tuple[str, ...],
+    tmp_bytes: int,
+    uid: int | None,
+    gpu: bool = False,
+) -> list[str]:
     """The full command line that starts one sandboxed zygote."""
     bwrap = os.environ.get("TRACELAB_BWRAP") or shutil.which("bwrap")
     if bwrap is None:
         raise SandboxError("bubblewrap (bwrap) is not installed; the README's setup installs it")
     args = [
         bwrap,
-        "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-        "--die-with-parent", "--new-session", "--hostname", "sandbox",
-        "--ro-bind", "/usr", "/usr", *_root_links(),
+        "--unshare-net",
+        "--unshare-pid",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--hostname",
+        "sandbox",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+        *_root_links(),
     ]
     # Scratch mounts first: a checkout that lives under /tmp (a CI clone) must be
     # bound on top of the private /tmp, not hidden beneath it.
     args += [
-        "--proc", "/proc", "--dev", "/dev",
-        "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp",
-        "--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/dev/shm",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--perms",
+        "1777",
+        "--size",
+        str(tmp_bytes),
+        "--tmpfs",
+        "/tmp",
+        "--perms",
+        "1777",
+        "--size",
+        str(tmp_bytes),
+        "--tmpfs",
+        "/dev/shm",
     ]
     roots = _runtime_roots()
     args += _mount_point_parents([*roots, HARNESS_MOUNT, "/etc/ld.so.cache"])
@@ -202,27 +235,48 @@ def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
     for root in roots:
         args += ["--ro-bind", root, root]
     args += [
-        "--ro-bind", str(HARNESS_DIR), HARNESS_MOUNT,
+        "--ro-bind",
+        str(HARNESS_DIR),
+        HARNESS_MOUNT,
     ]
     if gpu:
         args += _gpu_device_args()
     if uid is not None and not SETPRIV.startswith("/usr/"):
         args += _mount_point_parents([SETPRIV]) + ["--ro-bind", SETPRIV, SETPRIV]
     args += [
-        "--remount-ro", "/",
+        "--remount-ro",
+        "/",
         "--clearenv",
-        "--setenv", "PATH", "/usr/bin:/bin",
-        "--setenv", "HOME", "/tmp",
+        "--setenv",
+        "PATH",
+        "/usr/bin:/bin",
+        "--setenv",
+        "HOME",
+        "/tmp",
         # No passwd entry exists for the sandbox uid; libraries that ask who
         # the user is (torch's cache directories) read these instead.
-        "--setenv", "USER", "sandbox",
-        "--setenv", "LOGNAME", "sandbox",
-        "--setenv", "LANG", "C.UTF-8",
-        "--setenv", "OMP_NUM_THREADS", "1",
-        "--setenv", "OPENBLAS_NUM_THREADS", "1",
-        "--setenv", "MKL_NUM_THREADS", "1",
-        "--chdir", "/tmp",
-        "--seccomp", str(seccomp_fd),
+        "--setenv",
+        "USER",
+        "sandbox",
+        "--setenv",
+        "LOGNAME",
+        "sandbox",
+        "--setenv",
+        "LANG",
+        "C.UTF-8",
+        "--setenv",
+        "OMP_NUM_THREADS",
+        "1",
+        "--setenv",
+        "OPENBLAS_NUM_THREADS",
+        "1",
+        "--setenv",
+        "MKL_NUM_THREADS",
+        "1",
+        "--chdir",
+        "/tmp",
+        "--seccomp",
+        str(seccomp_fd),
     ]
     if gpu and os.environ.get("LD_LIBRARY_PATH"):
         # Where the host finds the CUDA driver libraries; /usr (bound) on most hosts.
@@ -235,8 +289,13 @@ def bwrap_command(*, control_fd: int, seccomp_fd: int, preload: tuple[str, ...],
     for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"):
         args += ["--cap-add", cap]
     setpriv = [
-        SETPRIV, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
-        "--inh-caps=-all", "--bounding-set=-all", "--",
+        SETPRIV,
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--",
     ]
     return args + ["--", *setpriv, *python]
 
@@ -251,8 +310,15 @@ def _sandbox_uid() -> int | None:
 class Sandbox:
     """A started sandbox whose zygote runs jobs one at a time."""
 
-    def __init__(self, runtime: str = "numpy", *, warm: bool = True, gpu: bool = False,
-                 tmp_bytes: int = Limits.tmp_bytes, start_timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        runtime: str = "numpy",
+        *,
+        warm: bool = True,
+        gpu: bool = False,
+        tmp_bytes: int = Limits.tmp_bytes,
+        start_timeout: float = 60.0,
+    ) -> None:
         self.runtime = runtime
         self.preload = PRELOAD[runtime] if warm else ()
         self.gpu = gpu
@@ -282,8 +348,13 @@ class Sandbox:
             if self.cgroup is not None:
                 command = self.cgroup.wrap(command)
             self._proc = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
-                pass_fds=(child.fileno(), seccomp_fd), start_new_session=True, env={},
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=self._log,
+                pass_fds=(child.fileno(), seccomp_fd),
+                start_new_session=True,
+                env={},
             )
         except BaseException:
             if self.cgroup is not None:
@@ -305,8 +376,12 @@ class Sandbox:
     def command(self, *, control_fd: int, seccomp_fd: int) -> list[str]:
         """The command that starts the zygote; the benchmark overrides it to measure overhead."""
         return bwrap_command(
-            control_fd=control_fd, seccomp_fd=seccomp_fd, preload=self.preload,
-            tmp_bytes=self._tmp_bytes, uid=_sandbox_uid(), gpu=self.gpu,
+            control_fd=control_fd,
+            seccomp_fd=seccomp_fd,
+            preload=self.preload,
+            tmp_bytes=self._tmp_bytes,
+            uid=_sandbox_uid(),
+            gpu=self.gpu,
         )
 
     def close(self) -> None:
@@ -430,12 +505,23 @@ class Sandbox:
             self.close()
         return outcome
 
-    def _collect(self, outcome: Outcome, limits: Limits, started: float,
-                 result_r: int, out_r: int, err_r: int) -> None:
+    def _collect(
+        self,
+        outcome: Outcome,
+        limits: Limits,
+        started: float,
+        result_r: int,
+        out_r: int,
+        err_r: int,
+    ) -> None:
         deadline = started + limits.wall_seconds
         buffers = {result_r: bytearray(), out_r: bytearray(), err_r: bytearray()}
         totals = dict.fromkeys(buffers, 0)
-        caps = {result_r: limits.result_bytes, out_r: limits.output_bytes, err_r: limits.output_bytes}
+        caps = {
+            result_r: limits.result_bytes,
+            out_r: limits.output_bytes,
+            err_r: limits.output_bytes,
+        }
         selector = selectors.DefaultSelector()
         for fd in buffers:
             os.set_blocking(fd, False)

@@ -103,10 +103,12 @@ def _check_call_case(grading: dict, case: dict, fail) -> dict:
                 fail(f"call {number}: raises = {call['raises']!r} is not a built-in exception")
     raising = [("raises" in call) for call in calls]
     if any(raising) and not all(raising):
-        fail("either every call of a case declares raises or none does "
-             "(their traces hold different quantities)")
+        fail(
+            "either every call of a case declares raises or none does "
+            "(their traces hold different quantities)"
+        )
     if any(raising) and "raised" not in grading["trace"]:
-        fail("calls declare raises, so [grading] trace must include \"raised\"")
+        fail('calls declare raises, so [grading] trace must include "raised"')
     shared = case.get("args", {})
     if not isinstance(shared, dict):
         fail("args must be a table")
@@ -115,12 +117,20 @@ def _check_call_case(grading: dict, case: dict, fail) -> dict:
         fail("random must be a table")
     for name, spec in random_specs.items():
         shapes = spec.get("shapes", [spec.get("shape", [])]) if isinstance(spec, dict) else None
-        if (name not in args or shapes is None or not isinstance(shapes, list)
-                or not all(isinstance(s, list) and all(isinstance(n, int) and n >= 0 for n in s)
-                           for s in shapes)
-                or not _is_number(spec.get("scale", 1.0))):
-            fail(f"random.{name} must name an argument and be {{ shape = [...] }} or "
-                 "{ shapes = [[...], ...] }, with an optional scale")
+        if (
+            name not in args
+            or shapes is None
+            or not isinstance(shapes, list)
+            or not all(
+                isinstance(s, list) and all(isinstance(n, int) and n >= 0 for n in s)
+                for s in shapes
+            )
+            or not _is_number(spec.get("scale", 1.0))
+        ):
+            fail(
+                f"random.{name} must name an argument and be {{ shape = [...] }} or "
+                "{ shapes = [[...], ...] }, with an optional scale"
+            )
     draw = [key for key in case.get("draw", {}) if key != "seed"]
     if draw and "args" not in case:
         case["args"] = {}  # drawn values go to the shared arguments
@@ -138,8 +148,12 @@ def _check_torch_case(driver: str, case: dict, fail) -> None:
     if not isinstance(model, dict):
         fail('model = { kind = "mlp", sizes = [...] } is needed')
     sizes = model.get("sizes")
-    if (model.get("kind", "mlp") != "mlp" or not isinstance(sizes, list) or len(sizes) < 2
-            or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes)):
+    if (
+        model.get("kind", "mlp") != "mlp"
+        or not isinstance(sizes, list)
+        or len(sizes) < 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes)
+    ):
         fail('model must be { kind = "mlp", sizes = [inputs, ..., outputs] } with positive sizes')
     if model.get("activation", "tanh") not in ACTIVATIONS:
         fail(f"model.activation must be one of {ACTIVATIONS}")
@@ -197,13 +211,18 @@ def check_figures(figures, grading: dict, *, slug: str) -> tuple[dict, ...]:
             if not isinstance(figure.get(key), kind) or isinstance(figure.get(key), bool):
                 fail(f"figure {name!r}: {key!r} must be {kind.__name__}")
         if figure["quantity"] not in grading["trace"]:
-            fail(f"figure {name!r}: quantity {figure['quantity']!r} is not traced "
-                 f"({grading['trace']})")
+            fail(
+                f"figure {name!r}: quantity {figure['quantity']!r} is not traced "
+                f"({grading['trace']})"
+            )
         expected = figure.get("expected")
         if _is_number(expected):
             expected = [expected]
-        if (not isinstance(expected, list) or not expected
-                or not all(_is_number(v) for v in expected)):
+        if (
+            not isinstance(expected, list)
+            or not expected
+            or not all(_is_number(v) for v in expected)
+        ):
             fail(f"figure {name!r}: 'expected' must be a number or a list of numbers")
         if not all(math.isfinite(v) for v in expected):
             fail(f"figure {name!r}: expected values must be finite")

@@ -87,9 +87,14 @@ def validate_bundle(bundle: Bundle, *, pool: SandboxPool | None = None) -> Valid
         prepared = prepared_for(bundle, pool=pool)
     except GraderError as exc:
         message = str(exc).removeprefix(f"{bundle.slug}: ")
-        add(Check("reference passes", False,
-                  f"solution.py: {_trim(message)} (the other checks need a working reference "
-                  "and were not run)"))
+        add(
+            Check(
+                "reference passes",
+                False,
+                f"solution.py: {_trim(message)} (the other checks need a working reference "
+                "and were not run)",
+            )
+        )
         return report
     add(_reference_check(bundle, prepared))
     add(_determinism_check(bundle, prepared, pool))
@@ -118,8 +123,10 @@ def _label(case: dict) -> str:
 def _where(divergence: Divergence) -> str:
     if divergence.reason != "value":
         return f"its trace ends early, at step {divergence.step}"
-    return (f"at step {divergence.step}, {divergence.quantity}[{divergence.index}] = "
-            f"{divergence.got!r}, expected {divergence.expected!r}")
+    return (
+        f"at step {divergence.step}, {divergence.quantity}[{divergence.index}] = "
+        f"{divergence.got!r}, expected {divergence.expected!r}"
+    )
 
 
 def _shapes(reference: list[list]) -> list[dict]:
@@ -132,11 +139,15 @@ def _identical(a: list, b: list) -> bool:
 
 def _imports_torch(source: str) -> bool:
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "torch"
-                                                for a in node.names):
+        if isinstance(node, ast.Import) and any(
+            a.name.split(".")[0] == "torch" for a in node.names
+        ):
             return True
-        if (isinstance(node, ast.ImportFrom) and node.level == 0
-                and (node.module or "").split(".")[0] == "torch"):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 0
+            and (node.module or "").split(".")[0] == "torch"
+        ):
             return True
     return False
 
@@ -151,13 +162,19 @@ def _reference_check(bundle: Bundle, prepared: Prepared) -> Check:
     name = "reference passes"
     for case, trace in zip(prepared.cases, prepared.reference, strict=True):
         if len(trace) < int(case["steps"]):
-            return Check(name, False,
-                         f"solution.py stops after {len(trace)} of {case['steps']} steps on "
-                         f"{_label(case)}: its values are no longer finite")
+            return Check(
+                name,
+                False,
+                f"solution.py stops after {len(trace)} of {case['steps']} steps on "
+                f"{_label(case)}: its values are no longer finite",
+            )
     hidden = len(bundle.hidden_cases)
-    return Check(name, True,
-                 f"solution.py runs all {len(prepared.visible)} visible cases and "
-                 f"{len(prepared.variants)} draws of the {hidden} hidden case(s)")
+    return Check(
+        name,
+        True,
+        f"solution.py runs all {len(prepared.visible)} visible cases and "
+        f"{len(prepared.variants)} draws of the {hidden} hidden case(s)",
+    )
 
 
 def _determinism_check(bundle: Bundle, prepared: Prepared, pool: SandboxPool | None) -> Check:
@@ -166,11 +183,16 @@ def _determinism_check(bundle: Bundle, prepared: Prepared, pool: SandboxPool | N
     failure = program_failure(again)
     if failure is not None:
         return Check(name, False, f"solution.py failed when run again: {_trim(failure)}")
-    for case, first, second, error in zip(prepared.cases, prepared.reference, again.traces,
-                                          again.errors, strict=True):
+    for case, first, second, error in zip(
+        prepared.cases, prepared.reference, again.traces, again.errors, strict=True
+    ):
         if error or second is None:
-            return Check(name, False, f"solution.py raised on {_label(case)} when run again: "
-                                      f"{_trim(error or 'no trace')}")
+            return Check(
+                name,
+                False,
+                f"solution.py raised on {_label(case)} when run again: "
+                f"{_trim(error or 'no trace')}",
+            )
         if _identical(first, second):
             continue
         where = f"its trace has {len(second)} steps instead of {len(first)}"
@@ -182,23 +204,34 @@ def _determinism_check(bundle: Bundle, prepared: Prepared, pool: SandboxPool | N
             if len(old) != len(new):
                 where = f"step {step}, {quantity} has {len(old)} values then {len(new)}"
             else:
-                index = next(i for i, (x, y) in enumerate(zip(old, new, strict=True))
-                             if not _identical(x, y))
+                index = next(
+                    i for i, (x, y) in enumerate(zip(old, new, strict=True)) if not _identical(x, y)
+                )
                 where = f"step {step}, {quantity}[{index}] is {old[index]!r} then {new[index]!r}"
             break
-        return Check(name, False,
-                     f"solution.py gives different traces on two runs of {_label(case)}: {where}. "
-                     "Seed every random draw from the case")
-    return Check(name, True, f"solution.py gives bit-identical traces on a second run "
-                             f"of all {len(prepared.cases)} cases")
+        return Check(
+            name,
+            False,
+            f"solution.py gives different traces on two runs of {_label(case)}: {where}. "
+            "Seed every random draw from the case",
+        )
+    return Check(
+        name,
+        True,
+        f"solution.py gives bit-identical traces on a second run "
+        f"of all {len(prepared.cases)} cases",
+    )
 
 
 def _starter_check(bundle: Bundle, pool: SandboxPool | None) -> Check:
     result = _grade(bundle, bundle.starter, pool)
     if result.verdict == "passed":
-        return Check("starter fails", False,
-                     f"starter.py passes every case ({len(result.cases)} graded): a student "
-                     "would pass without writing anything")
+        return Check(
+            "starter fails",
+            False,
+            f"starter.py passes every case ({len(result.cases)} graded): a student "
+            "would pass without writing anything",
+        )
     return Check("starter fails", True, f"starter.py: {result.verdict}: {_trim(result.message)}")
 
 
@@ -207,20 +240,32 @@ def _mistake_check(bundle: Bundle, mistake: Mistake, pool: SandboxPool | None) -
     path = f"mistakes/{mistake.id}.py"
     result = _grade(bundle, mistake.source, pool)
     if result.verdict == "passed":
-        return Check(name, False, f"{path} passes every case ({len(result.cases)} graded): "
-                                  "the cases do not catch this mistake")
+        return Check(
+            name,
+            False,
+            f"{path} passes every case ({len(result.cases)} graded): "
+            "the cases do not catch this mistake",
+        )
     named = [d["mistake"] for d in result.diagnoses]
     if named == [mistake.id]:
-        return Check(name, True, f"{path} fails ({_trim(result.message)}) and is named "
-                                 f"{mistake.id} alone")
+        return Check(
+            name, True, f"{path} fails ({_trim(result.message)}) and is named {mistake.id} alone"
+        )
     if not named:
-        return Check(name, False, f"{path} fails ({result.verdict}: {_trim(result.message)}) "
-                                  "but is not named: it must run and fail the same way every time")
+        return Check(
+            name,
+            False,
+            f"{path} fails ({result.verdict}: {_trim(result.message)}) "
+            "but is not named: it must run and fail the same way every time",
+        )
     others = [f"mistakes/{other}.py" for other in named if other != mistake.id]
-    return Check(name, False,
-                 f"{path} is named {', '.join(named)}; it must be named {mistake.id} alone: its "
-                 f"trace matches {', '.join(others)} wherever it leaves the reference. Add a case "
-                 "on which they differ")
+    return Check(
+        name,
+        False,
+        f"{path} is named {', '.join(named)}; it must be named {mistake.id} alone: its "
+        f"trace matches {', '.join(others)} wherever it leaves the reference. Add a case "
+        "on which they differ",
+    )
 
 
 def _whole_failure(run: ProgramRun | None) -> str | None:
@@ -235,14 +280,23 @@ def _distinct_check(bundle: Bundle, prepared: Prepared) -> Check:
     runs = [(m, run) for m, run in runs if _whole_failure(run) is None]
     same = []
     for position, (first, run_a) in enumerate(runs):
-        for second, run_b in runs[position + 1:]:
-            if all(_same_case(a, b, ea, eb, bundle) for a, b, ea, eb in
-                   zip(run_a.traces, run_b.traces, run_a.errors, run_b.errors, strict=True)):
+        for second, run_b in runs[position + 1 :]:
+            if all(
+                _same_case(a, b, ea, eb, bundle)
+                for a, b, ea, eb in zip(
+                    run_a.traces, run_b.traces, run_a.errors, run_b.errors, strict=True
+                )
+            ):
                 same.append(f"mistakes/{first.id}.py and mistakes/{second.id}.py")
     if same:
-        return Check(name, False, "identical traces on every case: " + "; ".join(same)
-                     + ". A student could not be told which one they made: drop one or add a "
-                     "case on which they differ")
+        return Check(
+            name,
+            False,
+            "identical traces on every case: "
+            + "; ".join(same)
+            + ". A student could not be told which one they made: drop one or add a "
+            "case on which they differ",
+        )
     return Check(name, True, f"the {len(bundle.mistakes)} mistakes all leave different traces")
 
 
@@ -265,40 +319,62 @@ def _visible_check(bundle: Bundle, mistake: Mistake, prepared: Prepared) -> Chec
         case = prepared.cases[index]
         if run.errors[index]:
             return Check(name, True, f"{path} raises on {_label(case)}")
-        divergence, _ = first_divergence(prepared.reference[index], run.traces[index] or [],
-                                         quantities, rtol=bundle.rtol, atol=bundle.atol)
+        divergence, _ = first_divergence(
+            prepared.reference[index],
+            run.traces[index] or [],
+            quantities,
+            rtol=bundle.rtol,
+            atol=bundle.atol,
+        )
         if divergence is not None:
-            return Check(name, True, f"{path} leaves the reference on {_label(case)} "
-                                     f"{_where(divergence)}")
-    return Check(name, False,
-                 f"{path} agrees with the reference on every visible case (rtol={bundle.rtol:g}, "
-                 f"atol={bundle.atol:g}): only hidden cases catch it, so a student who makes it "
-                 "cannot see where. Add a visible case that shows it")
+            return Check(
+                name, True, f"{path} leaves the reference on {_label(case)} {_where(divergence)}"
+            )
+    return Check(
+        name,
+        False,
+        f"{path} agrees with the reference on every visible case (rtol={bundle.rtol:g}, "
+        f"atol={bundle.atol:g}): only hidden cases catch it, so a student who makes it "
+        "cannot see where. Add a visible case that shows it",
+    )
 
 
-def _agreement_check(bundle: Bundle, program: Program, prepared: Prepared,
-                     pool: SandboxPool | None) -> Check:
+def _agreement_check(
+    bundle: Bundle, program: Program, prepared: Prepared, pool: SandboxPool | None
+) -> Check:
     name = f"agreement {program.id} passes"
     runtime = "torch" if bundle.runtime == "torch" or _imports_torch(program.source) else "numpy"
     runner = dataclasses.replace(bundle, runtime=runtime) if runtime != bundle.runtime else bundle
-    run = run_program(runner, program.source, prepared.cases, pool=pool,
-                      shapes=_shapes(prepared.reference))
+    run = run_program(
+        runner, program.source, prepared.cases, pool=pool, shapes=_shapes(prepared.reference)
+    )
     failure = program_failure(run)
     if failure is not None:
-        return Check(name, False,
-                     f"{program.path} did not run ({runtime} sandbox): {_trim(failure)}")
+        return Check(
+            name, False, f"{program.path} did not run ({runtime} sandbox): {_trim(failure)}"
+        )
     quantities = list(bundle.grading["trace"])
     for index, case in enumerate(prepared.cases):
         if run.errors[index]:
-            return Check(name, False, f"{program.path} raises on {_label(case)}: "
-                                      f"{_trim(run.errors[index])}")
-        divergence, _ = first_divergence(prepared.reference[index], run.traces[index] or [],
-                                         quantities, rtol=bundle.rtol, atol=bundle.atol)
+            return Check(
+                name, False, f"{program.path} raises on {_label(case)}: {_trim(run.errors[index])}"
+            )
+        divergence, _ = first_divergence(
+            prepared.reference[index],
+            run.traces[index] or [],
+            quantities,
+            rtol=bundle.rtol,
+            atol=bundle.atol,
+        )
         if divergence is not None:
-            return Check(name, False, f"{program.path} leaves the reference on {_label(case)} "
-                                      f"{_where(divergence)}")
-    return Check(name, True, f"{program.path} passes all {len(prepared.cases)} cases "
-                             f"({runtime} sandbox)")
+            return Check(
+                name,
+                False,
+                f"{program.path} leaves the reference on {_label(case)} {_where(divergence)}",
+            )
+    return Check(
+        name, True, f"{program.path} passes all {len(prepared.cases)} cases ({runtime} sandbox)"
+    )
 
 
 def _figure_checks(bundle: Bundle, pool: SandboxPool | None) -> list[Check]:
@@ -312,8 +388,13 @@ def _figure_checks(bundle: Bundle, pool: SandboxPool | None) -> list[Check]:
         name = f"figure {figure['name']}"
         where = f"exercise.toml [[figures]] #{index + 1}"
         if failure is not None:
-            checks.append(Check(name, False, f"{where}: solution.py did not run on the figures' "
-                                             f"cases: {_trim(failure)}"))
+            checks.append(
+                Check(
+                    name,
+                    False,
+                    f"{where}: solution.py did not run on the figures' cases: {_trim(failure)}",
+                )
+            )
             continue
         checks.append(_figure_check(name, where, figure, run.traces[index], run.errors[index]))
     return checks
@@ -323,23 +404,34 @@ def _figure_check(name: str, where: str, figure: dict, trace, error) -> Check:
     step, quantity, decimals = figure["step"], figure["quantity"], figure["decimals"]
     expected = figure["expected"]
     if error:
-        return Check(name, False,
-                     f"{where}: solution.py raises on the figure's case: {_trim(error)}")
+        return Check(
+            name, False, f"{where}: solution.py raises on the figure's case: {_trim(error)}"
+        )
     if trace is None or len(trace) < step:
         steps = len(trace or [])
-        return Check(name, False, f"{where}: solution.py's trace ends after {steps} steps, "
-                                  f"before the figure's step {step}")
+        return Check(
+            name,
+            False,
+            f"{where}: solution.py's trace ends after {steps} steps, "
+            f"before the figure's step {step}",
+        )
     got = trace[step - 1][quantity]
 
     def shown(values):
         return "[" + ", ".join(f"{v:.{decimals}f}" for v in values) + "]"
 
     if len(got) != len(expected):
-        return Check(name, False, f"{where}: the reference gives {len(got)} values of {quantity} "
-                                  f"at step {step}; the figure prints {len(expected)}")
-    if all(round(g, decimals) == round(e, decimals)
-           for g, e in zip(got, expected, strict=True)):
+        return Check(
+            name,
+            False,
+            f"{where}: the reference gives {len(got)} values of {quantity} "
+            f"at step {step}; the figure prints {len(expected)}",
+        )
+    if all(round(g, decimals) == round(e, decimals) for g, e in zip(got, expected, strict=True)):
         return Check(name, True, f"the reference gives {quantity} = {shown(got)} at step {step}")
-    return Check(name, False,
-                 f"{where}: the reference gives {quantity} = {shown(got)} at step {step}, "
-                 f"the figure prints {shown(expected)} (rounded to {decimals} decimals)")
+    return Check(
+        name,
+        False,
+        f"{where}: the reference gives {quantity} = {shown(got)} at step {step}, "
+        f"the figure prints {shown(expected)} (rounded to {decimals} decimals)",
+    )

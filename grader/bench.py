@@ -71,8 +71,12 @@ def measure(bundle: Bundle, pool: SandboxPool, runs: int) -> dict:
         started = time.perf_counter()
         grade(bundle, programs[i % len(programs)], pool=pool)
         samples.append((time.perf_counter() - started) * 1000)
-    return {"p50_ms": _percentile(samples, 50), "p95_ms": _percentile(samples, 95),
-            "mean_ms": round(statistics.fmean(samples), 1), "runs": runs}
+    return {
+        "p50_ms": _percentile(samples, 50),
+        "p95_ms": _percentile(samples, 95),
+        "mean_ms": round(statistics.fmean(samples), 1),
+        "runs": runs,
+    }
 
 
 def _throughput_worker(slug: str, count: int, start, results) -> None:
@@ -93,8 +97,10 @@ def throughput(slug: str, *, workers: int = 2, per_worker: int = 100) -> float:
     ctx = multiprocessing.get_context("fork")
     start = ctx.Event()
     results = ctx.Queue()
-    procs = [ctx.Process(target=_throughput_worker, args=(slug, per_worker, start, results))
-             for _ in range(workers)]
+    procs = [
+        ctx.Process(target=_throughput_worker, args=(slug, per_worker, start, results))
+        for _ in range(workers)
+    ]
     for proc in procs:
         proc.start()
     time.sleep(3)  # every worker prepared and warm
@@ -107,8 +113,10 @@ def throughput(slug: str, *, workers: int = 2, per_worker: int = 100) -> float:
 
 
 def run(numpy_slug: str, torch_slug: str, runs: int) -> dict:
-    report: dict = {"machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-                               f"Python {platform.python_version()}"}
+    report: dict = {
+        "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    }
     for label, slug in (("numpy", numpy_slug), ("torch", torch_slug)):
         path = BANK / slug
         if not (path / "exercise.toml").is_file():
@@ -116,8 +124,11 @@ def run(numpy_slug: str, torch_slug: str, runs: int) -> dict:
             continue
         bundle = load_bundle(path)
         figures = {}
-        paths = [("warm", SandboxPool(size=1)), ("cold", SandboxPool(warm=False)),
-                 ("nosandbox", UnsandboxedPool(size=1))]
+        paths = [
+            ("warm", SandboxPool(size=1)),
+            ("cold", SandboxPool(warm=False)),
+            ("nosandbox", UnsandboxedPool(size=1)),
+        ]
         for name, pool in paths:
             count = runs if name != "cold" or label == "numpy" else max(5, runs // 5)
             stats = measure(bundle, pool, count)
@@ -125,7 +136,9 @@ def run(numpy_slug: str, torch_slug: str, runs: int) -> dict:
             figures[f"{name}_p50_ms"] = stats["p50_ms"]
             figures[f"{name}_p95_ms"] = stats["p95_ms"]
             figures[f"{name}_runs"] = stats["runs"]
-        figures["warm_over_nosandbox"] = round(figures["warm_p50_ms"] / figures["nosandbox_p50_ms"], 2)
+        figures["warm_over_nosandbox"] = round(
+            figures["warm_p50_ms"] / figures["nosandbox_p50_ms"], 2
+        )
         report[label] = figures
     report["throughput_numpy_per_s"] = throughput(numpy_slug)
     return report
@@ -142,9 +155,13 @@ def _flatten(report: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m grader.bench", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m grader.bench", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--numpy", default="adamw", help="numpy exercise slug (default adamw)")
-    parser.add_argument("--torch", default="torch-adamw", help="torch exercise slug (default torch-adamw)")
+    parser.add_argument(
+        "--torch", default="torch-adamw", help="torch exercise slug (default torch-adamw)"
+    )
     parser.add_argument("--runs", type=int, default=60, help="gradings per path (default 60)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)

@@ -1,5 +1,5 @@
 from .cohorts import Cohort, ExerciseDraft, Membership, Regrade, RegradeItem
-from .learning import LessonProgress, Lesson, PracticeProblem, QuizAttempt, QuizItem, Track
+from .learning import Lesson, LessonProgress, PracticeProblem, QuizAttempt, QuizItem, Track
 from .submissions import Exercise, ExerciseVersion, Submission
 
 __all__ = [

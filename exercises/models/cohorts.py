@@ -44,6 +44,9 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["cohort", "user"], name="membership_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} in {self.cohort}"
+
 
 class ExerciseDraft(models.Model):
     """An exercise being authored in the browser; never visible to students.
@@ -68,6 +71,9 @@ class ExerciseDraft(models.Model):
     class Meta:
         ordering = ["-updated_at"]
 
+    def __str__(self) -> str:
+        return f"draft of {self.slug}"
+
 
 class Regrade(models.Model):
     """Regrading every submission of an exercise against its newest version."""
@@ -87,6 +93,9 @@ class Regrade(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"regrade of {self.exercise} against {self.version}"
+
 
 class RegradeItem(models.Model):
     """One submission's old and new grade; the submission itself is never rewritten."""
@@ -105,3 +114,6 @@ class RegradeItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["regrade", "submission"], name="regrade_item_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.submission}: {self.old_verdict} -> {self.new_verdict or 'pending'}"

@@ -57,6 +57,9 @@ class PracticeProblem(models.Model):
     class Meta:
         ordering = ["lesson", "position"]
 
+    def __str__(self) -> str:
+        return f"{self.lesson.slug} practice {self.position}"
+
 
 class QuizItem(models.Model):
     """One multiple-choice question; `key` is stable across edits of the lesson file."""
@@ -101,6 +104,9 @@ class QuizAttempt(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["lesson", "user"], name="quiz_attempt_lesson_user")]
 
+    def __str__(self) -> str:
+        return f"{self.user} on {self.lesson.slug} quiz ({self.created_at:%Y-%m-%d %H:%M})"
+
 
 class LessonProgress(models.Model):
     """Where one student stands in one lesson; kept up to date by the services."""
@@ -122,3 +128,6 @@ class LessonProgress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "lesson"], name="lesson_progress_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.lesson.slug}: {self.get_state_display()}"

@@ -10,7 +10,11 @@ class Exercise(models.Model):
     title = models.CharField(max_length=200)
     # The lesson it is practised in (from the bundle's `lesson` key), if loaded.
     lesson = models.ForeignKey(
-        "exercises.Lesson", on_delete=models.SET_NULL, null=True, blank=True, related_name="exercises"
+        "exercises.Lesson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="exercises",
     )
     position = models.PositiveIntegerField(default=0)
     current_version = models.ForeignKey(
@@ -128,7 +132,9 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="submission_status_created"),
             models.Index(fields=["user", "exercise_version"], name="submission_user_version"),
-            models.Index(fields=["exercise", "user", "created_at"], name="submission_exercise_user"),
+            models.Index(
+                fields=["exercise", "user", "created_at"], name="submission_exercise_user"
+            ),
             # Covers every column the class dashboard aggregates, so it never reads rows.
             models.Index(
                 fields=[

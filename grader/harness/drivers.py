@@ -55,7 +55,9 @@ def _unpack(out, names: list[str], entrypoint: str) -> list:
         raise SubmissionFault(f"{entrypoint} must return ({wanted}); got {type(out).__name__}")
     if len(out) != len(names):
         wanted = ", ".join(names)
-        raise SubmissionFault(f"{entrypoint} must return {len(names)} values ({wanted}); got {len(out)}")
+        raise SubmissionFault(
+            f"{entrypoint} must return {len(names)} values ({wanted}); got {len(out)}"
+        )
     return list(out)
 
 
@@ -82,9 +84,12 @@ def optimizer_step(fn, case: dict, spec: dict, trace: list) -> None:
         values = {"w": w, "grad": surface.grad(w), **state, **scheduled}
         if counter:
             values[counter] = step
-        args = [np.copy(v) if isinstance(v, np.ndarray) else v for v in (values[a] for a in spec["args"])]
+        args = [
+            np.copy(v) if isinstance(v, np.ndarray) else v
+            for v in (values[a] for a in spec["args"])
+        ]
         returned = _unpack(fn(*args), spec["returns"], entrypoint)
-        for name, value in zip(spec["returns"], returned):
+        for name, value in zip(spec["returns"], returned, strict=True):
             values[name] = as_float_array(name, value, shape)
         w = values["w"]
         state = {name: values[name] for name in state}

@@ -119,22 +119,25 @@ def check_like(name: str, value, like, entrypoint: str) -> None:
         if type(value).__module__.startswith("torch") and getattr(value, "ndim", None) == 0:
             return
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-            raise fault(f"{entrypoint} must return {name} as a single number; "
-                        f"got {type(value).__name__}")
+            raise fault(
+                f"{entrypoint} must return {name} as a single number; got {type(value).__name__}"
+            )
         return
     if isinstance(like, list):
         if not isinstance(value, (list, tuple)) or len(value) != len(like):
             sequence = isinstance(value, (list, tuple))
             got = f"{len(value)} items" if sequence else type(value).__name__
-            raise fault(f"{entrypoint} must return {name} as a list of {len(like)} arrays; "
-                        f"got {got}")
+            raise fault(
+                f"{entrypoint} must return {name} as a list of {len(like)} arrays; got {got}"
+            )
         for position, (item, model) in enumerate(zip(value, like, strict=True)):
             check_like(f"{name}[{position}]", item, model, entrypoint)
         return
     if isinstance(like, np.ndarray):
         if not isinstance(value, np.ndarray):
-            raise fault(f"{name} is a {type(value).__name__}; "
-                        f"expected an array of shape {like.shape}")
+            raise fault(
+                f"{name} is a {type(value).__name__}; expected an array of shape {like.shape}"
+            )
         if value.dtype != like.dtype:
             raise fault(f"{name} has dtype {value.dtype}; expected {like.dtype}")
         if value.shape != like.shape:
@@ -161,8 +164,10 @@ def call(fn, case: dict, spec: dict, trace: list) -> None:
         expected_error = values.pop("raises", None)
         # The shapes to check against are taken before the call: a program may
         # modify its arguments in place.
-        likes = {name: (arg if arg == "scalar" else _snapshot(values.get(arg)))
-                 for name, arg in like_args.items()}
+        likes = {
+            name: (arg if arg == "scalar" else _snapshot(values.get(arg)))
+            for name, arg in like_args.items()
+        }
         args = [values[name] for name in spec["args"]]
         if expected_error is not None:
             kind = exception_type(expected_error)

@@ -48,8 +48,9 @@ def resolve_device(torch, case: dict, spec: dict) -> str:
 def build_model(torch, spec: dict, seed: int, device: str):
     """A float64 multilayer perceptron: Linear layers with an activation between them."""
     sizes = [int(size) for size in spec["sizes"]]
-    activation = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU,
-                  "sigmoid": torch.nn.Sigmoid}[spec.get("activation", "tanh")]
+    activation = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}[
+        spec.get("activation", "tanh")
+    ]
     torch.manual_seed(int(spec.get("seed", seed)))
     layers = []
     for index, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:], strict=False)):
@@ -114,8 +115,10 @@ def _param_values(torch, named: list, shapes: list) -> list[float]:
     values: list[float] = []
     for (name, param), shape in zip(named, shapes, strict=True):
         if param.dtype != torch.float64:
-            raise fault(f"parameter {name} has dtype {param.dtype}; expected torch.float64 "
-                        "(update parameters in place, keeping their dtype)")
+            raise fault(
+                f"parameter {name} has dtype {param.dtype}; expected torch.float64 "
+                "(update parameters in place, keeping their dtype)"
+            )
         if tuple(param.shape) != shape:
             raise fault(f"parameter {name} has shape {tuple(param.shape)}; expected {shape}")
         values += param.detach().cpu().reshape(-1).tolist()
@@ -128,15 +131,20 @@ def _state_values(torch, optimizer, named: list, buffer: str, step: int) -> list
     for name, param in named:
         entry = state[param] if param in state else None
         if not hasattr(entry, "__contains__") or buffer not in entry:
-            raise fault(f"optimizer.state[p] has no {buffer!r} for parameter {name} after step "
-                        f"{step}; keep that buffer in self.state[p][{buffer!r}]")
+            raise fault(
+                f"optimizer.state[p] has no {buffer!r} for parameter {name} after step "
+                f"{step}; keep that buffer in self.state[p][{buffer!r}]"
+            )
         tensor = entry[buffer]
         if not isinstance(tensor, torch.Tensor):
-            raise fault(f"optimizer.state[p][{buffer!r}] is a {type(tensor).__name__}; "
-                        "expected a tensor")
+            raise fault(
+                f"optimizer.state[p][{buffer!r}] is a {type(tensor).__name__}; expected a tensor"
+            )
         if tuple(tensor.shape) != tuple(param.shape):
-            raise fault(f"optimizer.state[p][{buffer!r}] for parameter {name} has shape "
-                        f"{tuple(tensor.shape)}; expected {tuple(param.shape)}")
+            raise fault(
+                f"optimizer.state[p][{buffer!r}] for parameter {name} has shape "
+                f"{tuple(tensor.shape)}; expected {tuple(param.shape)}"
+            )
         values += tensor.detach().to("cpu", torch.float64).reshape(-1).tolist()
     return values
 
@@ -153,8 +161,10 @@ def torch_optimizer(cls, case: dict, spec: dict, trace: list) -> None:
         raise fault(f"{entrypoint} must be a class derived from torch.optim.Optimizer")
     model, data, loss_fn, named = _setup(torch, case, spec)
     shapes = [tuple(param.shape) for _, param in named]
-    hyper = {key: tuple(value) if isinstance(value, list) else value
-             for key, value in case.get("hyper", {}).items()}
+    hyper = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in case.get("hyper", {}).items()
+    }
     optimizer = cls(model.parameters(), **hyper)
     quantities = list(spec["trace"])
     for step in range(1, int(case["steps"]) + 1):
@@ -182,18 +192,30 @@ def build_optimizer(torch, spec: dict, params):
     lr = float(spec.get("lr", 0.0))
     weight_decay = float(spec.get("weight_decay", 0.0))
     if kind == "sgd":
-        return torch.optim.SGD(params, lr=lr, momentum=float(spec.get("momentum", 0.0)),
-                               dampening=float(spec.get("dampening", 0.0)),
-                               weight_decay=weight_decay,
-                               nesterov=bool(spec.get("nesterov", False)), foreach=False)
+        return torch.optim.SGD(
+            params,
+            lr=lr,
+            momentum=float(spec.get("momentum", 0.0)),
+            dampening=float(spec.get("dampening", 0.0)),
+            weight_decay=weight_decay,
+            nesterov=bool(spec.get("nesterov", False)),
+            foreach=False,
+        )
     betas = tuple(float(b) for b in spec.get("betas", (0.9, 0.999)))
     eps = float(spec.get("eps", 1e-8))
     if kind == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                                foreach=False)
+        return torch.optim.Adam(
+            params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, foreach=False
+        )
     if kind == "adamw":
-        return torch.optim.AdamW(params, lr=lr, betas=betas, eps=eps,
-                                 weight_decay=float(spec.get("weight_decay", 0.01)), foreach=False)
+        return torch.optim.AdamW(
+            params,
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=float(spec.get("weight_decay", 0.01)),
+            foreach=False,
+        )
     raise ValueError(f"unknown optimizer kind {kind!r}")
 
 
@@ -208,14 +230,18 @@ def learning_rate(hyper: dict, step: int) -> float:
 def _number(torch, name: str, value, entrypoint: str) -> float:
     if isinstance(value, torch.Tensor):
         if value.numel() != 1:
-            raise fault(f"{entrypoint} returned {name} with {value.numel()} elements; "
-                        "expected a single number")
+            raise fault(
+                f"{entrypoint} returned {name} with {value.numel()} elements; "
+                "expected a single number"
+            )
         return float(value.detach().to("cpu", torch.float64).reshape(-1)[0])
     if isinstance(value, np.ndarray) and value.size == 1:
         return float(value.reshape(-1)[0])
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise fault(f"{entrypoint} must return {name} as a number or a one-element tensor; "
-                    f"got {type(value).__name__}")
+        raise fault(
+            f"{entrypoint} must return {name} as a number or a one-element tensor; "
+            f"got {type(value).__name__}"
+        )
     return float(value)
 
 

@@ -55,8 +55,14 @@ def _load(source: str, result_fd: int):
     except SyntaxError as exc:
         protocol.write_frame(
             result_fd,
-            {"fatal": {"kind": "syntax", "message": f"{type(exc).__name__}: {exc.msg}",
-                       "line": exc.lineno, "offset": exc.offset}},
+            {
+                "fatal": {
+                    "kind": "syntax",
+                    "message": f"{type(exc).__name__}: {exc.msg}",
+                    "line": exc.lineno,
+                    "offset": exc.offset,
+                }
+            },
         )
         return None
     except (MemoryError, RecursionError) as exc:
@@ -87,7 +93,12 @@ def run(job: dict, result_fd: int) -> None:
         kind = spec.get("entry_kind", "function")
         protocol.write_frame(
             result_fd,
-            {"fatal": {"kind": "missing", "message": f"{SOURCE_NAME} defines no {kind} named {entrypoint}"}},
+            {
+                "fatal": {
+                    "kind": "missing",
+                    "message": f"{SOURCE_NAME} defines no {kind} named {entrypoint}",
+                }
+            },
         )
         return
     driver = DRIVERS[spec["driver"]]

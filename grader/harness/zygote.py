@@ -201,8 +201,11 @@ def _own_state() -> dict:
     affinity; and it may leave System V IPC objects (memory held across
     jobs) in the sandbox's IPC namespace.
     """
-    state: dict = {name: resource.getrlimit(getattr(resource, name))
-                   for name in dir(resource) if name.startswith("RLIMIT_")}
+    state: dict = {
+        name: resource.getrlimit(getattr(resource, name))
+        for name in dir(resource)
+        if name.startswith("RLIMIT_")
+    }
     state["priority"] = os.getpriority(os.PRIO_PROCESS, 0)
     state["affinity"] = sorted(os.sched_getaffinity(0))
     if _inside_sandbox():
@@ -215,8 +218,9 @@ def _tampering(baseline: dict, keep: set[str]) -> str | None:
     changed = sorted(key for key, value in _own_state().items() if baseline.get(key) != value)
     if _inside_sandbox():
         for root in SCRATCH_DIRS:
-            if os.path.isdir(root) and any(os.path.join(root, name) not in keep
-                                           for name in os.listdir(root)):
+            if os.path.isdir(root) and any(
+                os.path.join(root, name) not in keep for name in os.listdir(root)
+            ):
                 changed.append(f"{root} could not be emptied")
     return ", ".join(changed) or None
 
@@ -244,8 +248,12 @@ def serve(control_fd: int, preload: list[str]) -> None:
     _prctl(PR_SET_CHILD_SUBREAPER, 1)
     # Whatever the sandbox itself put in /tmp (parents of read-only mounts, when
     # the runtime lives under /tmp) stays; everything a job adds is wiped.
-    keep = {os.path.join(root, name) for root in SCRATCH_DIRS if os.path.isdir(root)
-            for name in os.listdir(root)}
+    keep = {
+        os.path.join(root, name)
+        for root in SCRATCH_DIRS
+        if os.path.isdir(root)
+        for name in os.listdir(root)
+    }
     baseline = _own_state()
     sock = socket.socket(fileno=control_fd)
     sock.sendall(protocol.encode({"ready": True, "preloaded": preload}))

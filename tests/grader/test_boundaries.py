@@ -29,7 +29,11 @@ def test_no_grader_module_imports_django_or_the_site():
 
 
 def test_importing_the_grader_loads_no_django():
-    code = "import sys, grader, grader.__main__; print(any(m.startswith('django') for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=GRADER.parent, check=True)
+    code = (
+        "import sys, grader, grader.__main__; "
+        "print(any(m.startswith('django') for m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=GRADER.parent, check=True
+    )
     assert out.stdout.strip() == "False"

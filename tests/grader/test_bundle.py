@@ -48,8 +48,14 @@ def test_mistake_without_hint_is_rejected_without_running_it():
 def test_unknown_driver_and_bad_toml_are_reported():
     files = adamw_files()
     with pytest.raises(BundleError, match="unknown driver"):
-        Bundle.from_files({**files, "exercise.toml": files["exercise.toml"].replace(
-            'driver = "optimizer_step"', 'driver = "nope"')})
+        Bundle.from_files(
+            {
+                **files,
+                "exercise.toml": files["exercise.toml"].replace(
+                    'driver = "optimizer_step"', 'driver = "nope"'
+                ),
+            }
+        )
     with pytest.raises(BundleError, match="invalid TOML"):
         Bundle.from_files({**files, "exercise.toml": "id = "})
 

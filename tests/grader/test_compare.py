@@ -63,3 +63,8 @@ def test_step_errors_are_the_largest_error_per_step():
     ref = trace([1.0, 2.0], [1.0, 2.0])
     got = trace([1.5, 2.0], [1.0, math.inf])
     assert step_errors(ref, got, ["w"]) == [0.5, None]
+
+
+def test_values_of_the_wrong_size_diverge_instead_of_being_truncated():
+    divergence, agreed = first_divergence(trace([1.0, 2.0]), trace([1.0]), ["w"], rtol=0, atol=0)
+    assert (divergence.step, divergence.reason, agreed) == (1, "wrong size", 0)

@@ -49,7 +49,7 @@ def failed_with(result, words: str) -> bool:
 
 
 # -- call ------------------------------------------------------------------------------
-CLIP_LIKE_TORCH = '''
+CLIP_LIKE_TORCH = """
 import numpy as np
 
 def clip_global_norm(grads, max_norm):
@@ -58,9 +58,9 @@ def clip_global_norm(grads, max_norm):
         raise ValueError("non-finite norm")
     coef = min(max_norm / (total + 1e-6), 1.0)
     return [g * coef for g in grads], total
-'''
+"""
 
-CLIP_IN_PLACE = '''
+CLIP_IN_PLACE = """
 import math
 
 class NotFinite(ValueError):
@@ -74,11 +74,14 @@ def clip_global_norm(grads, max_norm):
         for g in grads:
             g *= max_norm / total
     return grads, total
-'''
+"""
 
 
-@pytest.mark.parametrize("program", ["solution", CLIP_LIKE_TORCH, CLIP_IN_PLACE],
-                         ids=["reference", "torch-style-eps", "in-place-with-subclassed-error"])
+@pytest.mark.parametrize(
+    "program",
+    ["solution", CLIP_LIKE_TORCH, CLIP_IN_PLACE],
+    ids=["reference", "torch-style-eps", "in-place-with-subclassed-error"],
+)
 def test_call_correct_clipping_written_differently_passes(clip, pool, program):
     source = read("clip-norm", "solution.py") if program == "solution" else program
     result = grade(clip, source, pool=pool)
@@ -104,16 +107,22 @@ def test_call_raises_records_only_whether_that_exception_was_raised(clip, pool):
     assert all(case.passed for name, case in by_name.items() if name != "non-finite gradients")
 
 
-@pytest.mark.parametrize("body, words", [
-    ("return grads[:1], 1.0", "clipped as a list of 2 arrays; got 1 items"),
-    ("return [g.reshape(-1, 1) for g in grads], 1.0", "clipped[0] has shape (2, 1); expected (2,)"),
-    ("return [g.astype('float32') for g in grads], 1.0", "clipped[0] has dtype float32"),
-    ("return grads, [1.0, 2.0]", "total_norm as a single number; got list"),
-    ("return grads[0]", "must return (clipped, total_norm); got ndarray"),
-    ("return grads, 1.0, 2.0", "must return (clipped, total_norm); got 3 values"),
-    ("return None", "must return (clipped, total_norm); got NoneType"),
-    ("return grads, 'one'", "total_norm as a single number; got str"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("return grads[:1], 1.0", "clipped as a list of 2 arrays; got 1 items"),
+        (
+            "return [g.reshape(-1, 1) for g in grads], 1.0",
+            "clipped[0] has shape (2, 1); expected (2,)",
+        ),
+        ("return [g.astype('float32') for g in grads], 1.0", "clipped[0] has dtype float32"),
+        ("return grads, [1.0, 2.0]", "total_norm as a single number; got list"),
+        ("return grads[0]", "must return (clipped, total_norm); got ndarray"),
+        ("return grads, 1.0, 2.0", "must return (clipped, total_norm); got 3 values"),
+        ("return None", "must return (clipped, total_norm); got NoneType"),
+        ("return grads, 'one'", "total_norm as a single number; got str"),
+    ],
+)
 def test_call_contract_violations_get_a_clear_message(clip, pool, body, words):
     program = f"def clip_global_norm(grads, max_norm):\n    {body}\n"
     result = grade(clip, program, pool=pool, visible_only=True)
@@ -125,8 +134,11 @@ def test_call_random_arguments_are_fresh_per_call_and_fixed_by_the_seed(clip):
     first, again = build_calls(case, clip.grading), build_calls(case, clip.grading)
     assert len(first) == case["steps"] == 4
     assert [g.shape for g in first[0]["grads"]] == [(3, 4), (5,)]
-    assert all(np.array_equal(a, b) for c1, c2 in zip(first, again, strict=True)
-               for a, b in zip(c1["grads"], c2["grads"], strict=True))
+    assert all(
+        np.array_equal(a, b)
+        for c1, c2 in zip(first, again, strict=True)
+        for a, b in zip(c1["grads"], c2["grads"], strict=True)
+    )
     assert not np.array_equal(first[0]["grads"][1], first[1]["grads"][1])
     other = build_calls({**case, "seed": 2}, clip.grading)
     assert not np.array_equal(first[0]["grads"][1], other[0]["grads"][1])
@@ -172,18 +184,26 @@ def test_torch_optimizer_each_mistake_fails_and_is_named(torch_adamw, pool, mist
 
 RENAMED_BUFFER = read("torch-adamw", "solution.py").replace('"exp_avg"', '"m"')
 FLOAT32 = read("torch-adamw", "solution.py").replace(
-    "                state[\"step\"] += 1\n",
-    "                state[\"step\"] += 1\n                p.data = p.data.float()\n")
+    '                state["step"] += 1\n',
+    '                state["step"] += 1\n                p.data = p.data.float()\n',
+)
 
 
-@pytest.mark.parametrize("program, words", [
-    (read("torch-adamw", "starter.py"),
-     "optimizer.state[p] has no 'exp_avg' for parameter 0.weight"),
-    (RENAMED_BUFFER, "no 'exp_avg' for parameter 0.weight after step 1"),
-    (FLOAT32, "parameter 0.weight has dtype torch.float32; expected torch.float64"),
-    ("def AdamW(params, **hyper):\n    return None\n",
-     "AdamW must be a class derived from torch.optim.Optimizer"),
-])
+@pytest.mark.parametrize(
+    "program, words",
+    [
+        (
+            read("torch-adamw", "starter.py"),
+            "optimizer.state[p] has no 'exp_avg' for parameter 0.weight",
+        ),
+        (RENAMED_BUFFER, "no 'exp_avg' for parameter 0.weight after step 1"),
+        (FLOAT32, "parameter 0.weight has dtype torch.float32; expected torch.float64"),
+        (
+            "def AdamW(params, **hyper):\n    return None\n",
+            "AdamW must be a class derived from torch.optim.Optimizer",
+        ),
+    ],
+)
 def test_torch_optimizer_contract_violations_name_what_is_wrong(torch_adamw, pool, program, words):
     result = grade(torch_adamw, program, pool=pool, visible_only=True)
     assert failed_with(result, words), [c.error for c in result.cases]
@@ -206,7 +226,7 @@ def test_torch_device_is_cpu_unless_a_gpu_is_asked_for(monkeypatch):
 
 
 # -- torch_train_step -----------------------------------------------------------------
-TRAIN_STEP_OTHER_WAY = '''
+TRAIN_STEP_OTHER_WAY = """
 import torch
 
 def train_step(model, optimizer, batch, loss_fn, lr, max_norm):
@@ -220,11 +240,14 @@ def train_step(model, optimizer, batch, loss_fn, lr, max_norm):
                                           error_if_nonfinite=True)
     optimizer.step()
     return loss.detach(), norm
-'''
+"""
 
 
-@pytest.mark.parametrize("program", ["solution", TRAIN_STEP_OTHER_WAY],
-                         ids=["reference", "tensors-returned-lr-set-first"])
+@pytest.mark.parametrize(
+    "program",
+    ["solution", TRAIN_STEP_OTHER_WAY],
+    ids=["reference", "tensors-returned-lr-set-first"],
+)
 def test_train_step_correct_programs_pass(train_step, pool, program):
     source = train_step.solution if program == "solution" else program
     result = grade(train_step, source, pool=pool)
@@ -240,17 +263,27 @@ def test_train_step_each_realistic_mistake_fails_and_is_named(train_step, pool, 
 
 
 def test_train_step_covers_the_five_classic_mistakes():
-    assert set(mistakes("train-step")) == {"clip-after-step", "missing-zero-grad", "lr-after-step",
-                                           "post-clip-norm", "backward-twice"}
+    assert set(mistakes("train-step")) == {
+        "clip-after-step",
+        "missing-zero-grad",
+        "lr-after-step",
+        "post-clip-norm",
+        "backward-twice",
+    }
 
 
-@pytest.mark.parametrize("body, words", [
-    ("return 1.0", "train_step must return (loss, grad_norm); got float"),
-    ("return 1.0, torch.ones(3)", "grad_norm with 3 elements"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ("return 1.0", "train_step must return (loss, grad_norm); got float"),
+        ("return 1.0, torch.ones(3)", "grad_norm with 3 elements"),
+    ],
+)
 def test_train_step_contract_violations_name_what_is_wrong(train_step, pool, body, words):
-    program = ("import torch\n\n"
-               f"def train_step(model, optimizer, batch, loss_fn, lr, max_norm):\n    {body}\n")
+    program = (
+        "import torch\n\n"
+        f"def train_step(model, optimizer, batch, loss_fn, lr, max_norm):\n    {body}\n"
+    )
     result = grade(train_step, program, pool=pool, visible_only=True)
     assert failed_with(result, words), [c.error for c in result.cases]
 
@@ -271,35 +304,58 @@ def with_toml(bundle: Bundle, old: str, new: str) -> dict:
     return {**bundle.files, "exercise.toml": text.replace(old, new, 1)}
 
 
-@pytest.mark.parametrize("bundle_name, old, new, words", [
-    ("clip", 'trace = ["clipped", "total_norm", "raised"]', 'trace = ["clipped", "total_norm"]',
-     "trace must include \"raised\""),
-    ("clip", ', raises = "ValueError" },\n  { grads = [[inf', ' },\n  { grads = [[inf',
-     "either every call of a case declares raises or none does"),
-    ("clip", 'raises = "ValueError" }', 'raises = "NoSuchError" }', "not a built-in exception"),
-    ("clip", 'args = { max_norm = 1.0 }', 'args = {}', "no value for argument(s) ['max_norm']"),
-    ("clip", 'returns = ["clipped", "total_norm"]', 'returns = ["clipped"]',
-     "trace names ['total_norm'] are neither in 'returns'"),
-    ("torch_adamw", 'runtime = "torch"', 'runtime = "numpy"', 'needs runtime = "torch"'),
-    ("torch_adamw", 'sizes = [4, 8, 3] }', 'sizes = [4] }', "positive sizes"),
-    ("train_step", "lr = [0.01, 0.02, 0.03, 0.02, 0.01]", "lr = [0.01, 0.02, 0.03, 0.02]",
-     "hyper.lr lists 4 rates for 5 steps"),
-    ("train_step", ", max_norm = 100.0 }", " }", "hyper.max_norm is needed"),
-    ("train_step", 'kind = "sgd", momentum = 0.9', 'kind = "rmsprop"', "kind is one of"),
-])
+@pytest.mark.parametrize(
+    "bundle_name, old, new, words",
+    [
+        (
+            "clip",
+            'trace = ["clipped", "total_norm", "raised"]',
+            'trace = ["clipped", "total_norm"]',
+            'trace must include "raised"',
+        ),
+        (
+            "clip",
+            ', raises = "ValueError" },\n  { grads = [[inf',
+            " },\n  { grads = [[inf",
+            "either every call of a case declares raises or none does",
+        ),
+        ("clip", 'raises = "ValueError" }', 'raises = "NoSuchError" }', "not a built-in exception"),
+        ("clip", "args = { max_norm = 1.0 }", "args = {}", "no value for argument(s) ['max_norm']"),
+        (
+            "clip",
+            'returns = ["clipped", "total_norm"]',
+            'returns = ["clipped"]',
+            "trace names ['total_norm'] are neither in 'returns'",
+        ),
+        ("torch_adamw", 'runtime = "torch"', 'runtime = "numpy"', 'needs runtime = "torch"'),
+        ("torch_adamw", "sizes = [4, 8, 3] }", "sizes = [4] }", "positive sizes"),
+        (
+            "train_step",
+            "lr = [0.01, 0.02, 0.03, 0.02, 0.01]",
+            "lr = [0.01, 0.02, 0.03, 0.02]",
+            "hyper.lr lists 4 rates for 5 steps",
+        ),
+        ("train_step", ", max_norm = 100.0 }", " }", "hyper.max_norm is needed"),
+        ("train_step", 'kind = "sgd", momentum = 0.9', 'kind = "rmsprop"', "kind is one of"),
+    ],
+)
 def test_bundles_with_broken_driver_keys_are_rejected_when_loaded(
-        request, bundle_name, old, new, words):
+    request, bundle_name, old, new, words
+):
     bundle = request.getfixturevalue(bundle_name)
     with pytest.raises(BundleError) as caught:
         Bundle.from_files(with_toml(bundle, old, new))
     assert words in str(caught.value) and "exercise.toml" in str(caught.value)
 
 
-@pytest.mark.parametrize("old, new, words", [
-    ('quantity = "total_norm"', 'quantity = "norm"', "quantity 'norm' is not traced"),
-    ("step = 1\n", "step = 2\n", "step 2 is outside 1..1"),
-    ("decimals = 6", "decimals = -1", "decimals must be between 0 and 15"),
-])
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        ('quantity = "total_norm"', 'quantity = "norm"', "quantity 'norm' is not traced"),
+        ("step = 1\n", "step = 2\n", "step 2 is outside 1..1"),
+        ("decimals = 6", "decimals = -1", "decimals must be between 0 and 15"),
+    ],
+)
 def test_figures_with_broken_keys_are_rejected_when_loaded(clip, old, new, words):
     with pytest.raises(BundleError, match=r"\[\[figures\]\] #1") as caught:
         Bundle.from_files(with_toml(clip, old, new))

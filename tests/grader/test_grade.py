@@ -11,7 +11,7 @@ from grader import grade
 
 ROOT = Path(__file__).resolve().parents[2]
 
-IN_PLACE = '''
+IN_PLACE = """
 import numpy as np
 
 def adamw_step(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
@@ -24,9 +24,9 @@ def adamw_step(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_de
     w -= step
     w -= decay
     return w, m, v
-'''
+"""
 
-LOOPS = '''
+LOOPS = """
 import math
 
 def adamw_step(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
@@ -38,9 +38,9 @@ def adamw_step(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_de
         v_hat = v[i] / (1 - beta2 ** t)
         w[i] = w[i] * (1 - lr * weight_decay) - lr * m_hat / (math.sqrt(v_hat) + eps)
     return w, m, v
-'''
+"""
 
-TORCH_ALGEBRA = '''
+TORCH_ALGEBRA = """
 import numpy as np
 
 def adamw_step(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
@@ -52,7 +52,7 @@ def adamw_step(w, grad, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_de
     denom = np.sqrt(v) / np.sqrt(bias2) + eps
     w = w - (lr / bias1) * m / denom
     return w, m, v
-'''
+"""
 
 
 def source(path):
@@ -75,8 +75,9 @@ def test_starter_fails_at_step_one_with_a_hint(adamw, pool):
     assert result.hints and result.hints[0]["heuristic"] == "first-step"
 
 
-@pytest.mark.parametrize("mistake", ["decay-after-update", "coupled-l2", "no-bias-correction",
-                                     "eps-inside-sqrt"])
+@pytest.mark.parametrize(
+    "mistake", ["decay-after-update", "coupled-l2", "no-bias-correction", "eps-inside-sqrt"]
+)
 def test_each_known_mistake_is_named_as_itself_alone(adamw, pool, mistake):
     result = grade(adamw, source(f"mistakes/{mistake}.py"), pool=pool)
     assert result.verdict == "failed"
@@ -84,7 +85,9 @@ def test_each_known_mistake_is_named_as_itself_alone(adamw, pool, mistake):
     assert result.diagnoses[0]["hint"]
 
 
-@pytest.mark.parametrize("program", [IN_PLACE, LOOPS, TORCH_ALGEBRA], ids=["in-place", "loops", "torch-algebra"])
+@pytest.mark.parametrize(
+    "program", [IN_PLACE, LOOPS, TORCH_ALGEBRA], ids=["in-place", "loops", "torch-algebra"]
+)
 def test_correct_programs_written_differently_pass(adamw, pool, program):
     result = grade(adamw, program, pool=pool)
     assert result.verdict == "passed", result.message
@@ -103,15 +106,38 @@ def test_visible_only_runs_no_hidden_case(adamw, pool):
     assert not any(case.hidden for case in result.cases)
 
 
-@pytest.mark.parametrize("program, verdict, words", [
-    ("def adamw_step(w, grad, m, v, t, lr, *a):\n    return None\n", "failed", "must return"),
-    ("def adamw_step(w, grad, m, v, t, lr, *a):\n    return w[:1], m, v\n", "failed", "shape (1,)"),
-    ("def adamw_step(w, grad, m, v, t, lr, *a):\n    return w.astype('float32'), m, v\n", "failed", "float32"),
-    ("def adamw_step(w, grad, m, v, t, lr, *a):\n    return w / 0.0 * 0.0, m, v\n", "failed", "NaN"),
-    ("def adamw_step(w, grad, m, v, t, lr\n    return w\n", "error", "does not parse on line 1"),
-    ("def adam_step(w, grad, m, v, t, lr, *a):\n    return w, m, v\n", "error", "no function named adamw_step"),
-    ("raise RuntimeError('boom')\n", "error", "RuntimeError: boom"),
-])
+@pytest.mark.parametrize(
+    "program, verdict, words",
+    [
+        ("def adamw_step(w, grad, m, v, t, lr, *a):\n    return None\n", "failed", "must return"),
+        (
+            "def adamw_step(w, grad, m, v, t, lr, *a):\n    return w[:1], m, v\n",
+            "failed",
+            "shape (1,)",
+        ),
+        (
+            "def adamw_step(w, grad, m, v, t, lr, *a):\n    return w.astype('float32'), m, v\n",
+            "failed",
+            "float32",
+        ),
+        (
+            "def adamw_step(w, grad, m, v, t, lr, *a):\n    return w / 0.0 * 0.0, m, v\n",
+            "failed",
+            "NaN",
+        ),
+        (
+            "def adamw_step(w, grad, m, v, t, lr\n    return w\n",
+            "error",
+            "does not parse on line 1",
+        ),
+        (
+            "def adam_step(w, grad, m, v, t, lr, *a):\n    return w, m, v\n",
+            "error",
+            "no function named adamw_step",
+        ),
+        ("raise RuntimeError('boom')\n", "error", "RuntimeError: boom"),
+    ],
+)
 def test_broken_programs_get_a_clear_message(adamw, pool, program, verdict, words):
     result = grade(adamw, program, pool=pool)
     assert result.verdict == verdict
@@ -128,8 +154,13 @@ def test_printed_output_comes_back_trimmed(adamw, pool):
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "grader", "check", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "grader", "check", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_cli_json_says_passed_for_the_reference_and_failed_for_the_rest():

@@ -35,8 +35,18 @@ def listeners():
     redis_sock.bind(("127.0.0.1", 0))
     redis_port = redis_sock.getsockname()[1]
     redis_sock.close()
-    redis = subprocess.Popen([shutil.which("redis-server"), "--port", str(redis_port), "--save", "",
-                              "--bind", "127.0.0.1"], stdout=subprocess.DEVNULL)
+    redis = subprocess.Popen(
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(redis_port),
+            "--save",
+            "",
+            "--bind",
+            "127.0.0.1",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", redis_port), timeout=0.2).close()
@@ -56,7 +66,10 @@ def test_host_reaches_the_listeners(listeners):
 
 def test_submission_cannot_reach_redis_postgres_or_the_web_port(adamw, pool, listeners):
     ports = sorted(set(listeners.values()) | {6379, 8000})
-    out = probe(adamw, pool, f"""
+    out = probe(
+        adamw,
+        pool,
+        f"""
 import socket
 for port in {ports}:
     for host in ("127.0.0.1", "localhost", "::1"):
@@ -65,17 +78,21 @@ for port in {ports}:
             print("CONNECTED", host, port)
         except OSError as exc:
             print("blocked", host, port, type(exc).__name__)
-""")
+""",
+    )
     assert "CONNECTED" not in out
     assert out.count("blocked") == len(ports) * 3
 
 
 def test_submission_cannot_send_udp_or_use_abstract_sockets(adamw, pool, listeners):
-    out = probe(adamw, pool, f"""
+    out = probe(
+        adamw,
+        pool,
+        f"""
 import socket
 try:
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.sendto(b"PING", ("127.0.0.1", {listeners['redis']}))
+    s.sendto(b"PING", ("127.0.0.1", {listeners["redis"]}))
     s.settimeout(1)
     print("UDP-ANSWERED", s.recv(10))
 except OSError as exc:
@@ -88,7 +105,8 @@ except OSError as exc:
     print("abstract blocked")
 import os
 print("run visible:", os.path.exists("/run"), os.path.exists("/var/run/postgresql"))
-""")
+""",
+    )
     assert "UDP-ANSWERED" not in out and "ABSTRACT-CONNECTED" not in out
     assert "run visible: False False" in out
 
@@ -97,11 +115,22 @@ def test_submission_cannot_read_project_files_or_secrets(adamw, pool, tmp_path):
     canary = ROOT / "var" / "sandbox-canary.txt"
     canary.parent.mkdir(exist_ok=True)
     canary.write_text("CANARY-SECRET-7f3a")
-    targets = [canary, ROOT / "var" / "db.sqlite3", ROOT / "coursesite" / "settings.py", ROOT / ".env",
-               ROOT / "exercises" / "bank" / "adamw" / "solution.py", Path("/etc/shadow"),
-               Path("/etc/passwd"), Path("/root"), ROOT / "exercises"]
+    targets = [
+        canary,
+        ROOT / "var" / "db.sqlite3",
+        ROOT / "coursesite" / "settings.py",
+        ROOT / ".env",
+        ROOT / "exercises" / "bank" / "adamw" / "solution.py",
+        Path("/etc/shadow"),
+        Path("/etc/passwd"),
+        Path("/root"),
+        ROOT / "exercises",
+    ]
     try:
-        out = probe(adamw, pool, f"""
+        out = probe(
+            adamw,
+            pool,
+            f"""
 import os
 for path in {[str(t) for t in targets]}:
     try:
@@ -112,7 +141,8 @@ for path in {[str(t) for t in targets]}:
     except OSError as exc:
         print("denied", path, type(exc).__name__)
 print("root holds", sorted(os.listdir({str(ROOT)!r})) if os.path.isdir({str(ROOT)!r}) else [])
-""")
+""",
+        )
     finally:
         canary.unlink()
     assert "CANARY" not in out
@@ -123,7 +153,10 @@ print("root holds", sorted(os.listdir({str(ROOT)!r})) if os.path.isdir({str(ROOT
 
 
 def test_submission_runs_unprivileged_with_empty_environment_and_readonly_root(adamw, pool):
-    out = probe(adamw, pool, """
+    out = probe(
+        adamw,
+        pool,
+        """
 import os
 print("uid", os.getuid(), os.geteuid())
 print("env", sorted(os.environ))
@@ -136,7 +169,8 @@ for path in ("/usr/bin/evil", "/evil", "/tmp/ok"):
 print("caps", [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")])
 print("nnp", [l.split()[1] for l in open("/proc/self/status") if l.startswith("NoNewPrivs")])
 print("procs", sorted(p for p in os.listdir("/proc") if p.isdigit()))
-""")
+""",
+    )
     uid_line = next(line for line in out.splitlines() if line.startswith("uid"))
     assert " 0 " not in uid_line + " " and uid_line.split()[1] != "0"
     assert "'TRACELAB_SECRET_KEY'" not in out and "REDIS_URL" not in out
@@ -152,9 +186,16 @@ def test_scratch_space_does_not_survive_into_the_next_job(adamw, pool):
 
 def test_wall_time_is_enforced_from_outside_even_if_signals_are_ignored(adamw):
     with Sandbox("numpy").start() as sandbox:
-        job = {"source": "import signal, time\nfor s in (signal.SIGTERM, signal.SIGINT, signal.SIGXCPU):\n"
-                         "    signal.signal(s, signal.SIG_IGN)\ntime.sleep(60)\n",
-               "spec": adamw.grading, "cases": []}
+        job = {
+            "source": (
+                "import signal, time\n"
+                "for s in (signal.SIGTERM, signal.SIGINT, signal.SIGXCPU):\n"
+                "    signal.signal(s, signal.SIG_IGN)\n"
+                "time.sleep(60)\n"
+            ),
+            "spec": adamw.grading,
+            "cases": [],
+        }
         started = time.monotonic()
         outcome = sandbox.run(job, Limits(wall_seconds=1.5))
         assert outcome.timed_out

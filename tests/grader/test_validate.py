@@ -69,9 +69,14 @@ def test_the_adamw_bundle_is_valid(adamw, pool):
     report = validate_bundle(adamw, pool=pool)
     assert report.ok, report.format()
     names = [c.name for c in report.checks]
-    for expected in ["reference passes", "reference is deterministic", "starter fails",
-                     "mistake coupled-l2 is named", "mistakes are distinct",
-                     "mistake coupled-l2 shows on a visible case"]:
+    for expected in [
+        "reference passes",
+        "reference is deterministic",
+        "starter fails",
+        "mistake coupled-l2 is named",
+        "mistakes are distinct",
+        "mistake coupled-l2 shows on a visible case",
+    ]:
         assert expected in names
     data = report.to_dict()
     assert data["slug"] == "adamw" and data["ok"] is True
@@ -95,7 +100,9 @@ def test_the_driver_bundles_are_valid_agreement_and_figures_included(pool, name)
 def test_a_failing_reference_is_reported_with_its_case_and_stops_the_rest(adamw, pool):
     solution = adamw.solution.replace(
         "    m = beta1",
-        "    if lr == 0.02:\n        raise ArithmeticError('boom')\n    m = beta1", 1)
+        "    if lr == 0.02:\n        raise ArithmeticError('boom')\n    m = beta1",
+        1,
+    )
     report = validate_bundle(broken(adamw, **{"solution.py": solution}), pool=pool)
     assert not report.ok and len(report.checks) == 1
     detail = check(report, "reference passes").detail
@@ -107,7 +114,8 @@ def test_a_starter_that_passes_is_reported(adamw, pool):
     report = validate_bundle(broken(adamw, **{"starter.py": adamw.solution}), pool=pool)
     assert failed(report) == {
         "starter fails": "starter.py passes every case (4 graded): a student would pass "
-                         "without writing anything"}
+        "without writing anything"
+    }
 
 
 def test_a_mistake_that_passes_is_reported(adamw, pool):
@@ -115,11 +123,15 @@ def test_a_mistake_that_passes_is_reported(adamw, pool):
     report = validate_bundle(broken(adamw, **{"mistakes/harmless.py": harmless}), pool=pool)
     problems = failed(report)
     assert problems["mistake harmless is named"].startswith(
-        "mistakes/harmless.py passes every case (4 graded)")
+        "mistakes/harmless.py passes every case (4 graded)"
+    )
     assert problems["mistake harmless shows on a visible case"].startswith(
-        "mistakes/harmless.py agrees with the reference on every visible case")
-    assert set(problems) == {"mistake harmless is named",
-                             "mistake harmless shows on a visible case"}
+        "mistakes/harmless.py agrees with the reference on every visible case"
+    )
+    assert set(problems) == {
+        "mistake harmless is named",
+        "mistake harmless shows on a visible case",
+    }
 
 
 def test_two_mistakes_with_the_same_trace_are_reported_by_both_names(adamw, pool):
@@ -127,30 +139,40 @@ def test_two_mistakes_with_the_same_trace_are_reported_by_both_names(adamw, pool
     report = validate_bundle(broken(adamw, **{"mistakes/l2-again.py": copy}), pool=pool)
     problems = failed(report)
     assert problems["mistakes are distinct"].startswith(
-        "identical traces on every case: mistakes/coupled-l2.py and mistakes/l2-again.py.")
-    assert "is named coupled-l2, l2-again; it must be named l2-again alone" in \
-        problems["mistake l2-again is named"]
+        "identical traces on every case: mistakes/coupled-l2.py and mistakes/l2-again.py."
+    )
+    assert (
+        "is named coupled-l2, l2-again; it must be named l2-again alone"
+        in problems["mistake l2-again is named"]
+    )
 
 
 def test_a_mistake_diagnosed_as_another_is_reported(adamw, pool):
-    report = validate_bundle(broken(adamw, **{"mistakes/partial.py": PARTIAL_COUPLED_L2}),
-                             pool=pool)
+    report = validate_bundle(
+        broken(adamw, **{"mistakes/partial.py": PARTIAL_COUPLED_L2}), pool=pool
+    )
     assert failed(report) == {
         "mistake partial is named": (
             "mistakes/partial.py is named coupled-l2, partial; it must be named partial alone: "
             "its trace matches mistakes/coupled-l2.py wherever it leaves the reference. Add a "
-            "case on which they differ")}
+            "case on which they differ"
+        )
+    }
 
 
 def test_a_mistake_only_hidden_cases_catch_is_reported(adamw, pool):
     report = validate_bundle(broken(adamw, **{"mistakes/hidden-only.py": HIDDEN_ONLY}), pool=pool)
     assert set(failed(report)) == {"mistake hidden-only shows on a visible case"}
-    assert "(rtol=1e-07, atol=1e-10): only hidden cases catch it" in \
-        failed(report)["mistake hidden-only shows on a visible case"]
+    assert (
+        "(rtol=1e-07, atol=1e-10): only hidden cases catch it"
+        in failed(report)["mistake hidden-only shows on a visible case"]
+    )
 
 
 def test_a_figure_the_reference_does_not_reproduce_is_reported(adamw, pool):
-    figures = adamw.files["exercise.toml"] + '''
+    figures = (
+        adamw.files["exercise.toml"]
+        + """
 [[figures]]
 name = "first AdamW step"
 case.surface = { kind = "valley", curvatures = [100.0, 1.0] }
@@ -161,22 +183,29 @@ step = 1
 quantity = "w"
 expected = [0.945, 0.946]
 decimals = 3
-'''
+"""
+    )
     report = validate_bundle(broken(adamw, **{"exercise.toml": figures}), pool=pool)
     position = figures.count("[[figures]]")  # the one appended last
     assert failed(report) == {
         "figure first AdamW step": (
             f"exercise.toml [[figures]] #{position}: the reference gives w = [0.945, 0.945] at "
-            "step 1, the figure prints [0.945, 0.946] (rounded to 3 decimals)")}
+            "step 1, the figure prints [0.945, 0.946] (rounded to 3 decimals)"
+        )
+    }
 
 
 def test_a_reference_that_is_not_deterministic_is_reported(adamw, pool):
-    noisy = adamw.solution.replace("    return w, m, v",
-                                   "    return w * (1 + 1e-12 * np.random.rand()), m, v")
+    noisy = adamw.solution.replace(
+        "    return w, m, v", "    return w * (1 + 1e-12 * np.random.rand()), m, v"
+    )
     report = validate_bundle(broken(adamw, **{"solution.py": noisy}), pool=pool)
     detail = failed(report)["reference is deterministic"]
-    assert re.match(r"solution.py gives different traces on two runs of visible case "
-                    r"'two-speed valley': step 1, w\[0\] is \S+ then \S+\. Seed every", detail)
+    assert re.match(
+        r"solution.py gives different traces on two runs of visible case "
+        r"'two-speed valley': step 1, w\[0\] is \S+ then \S+\. Seed every",
+        detail,
+    )
 
 
 def test_an_agreement_program_that_disagrees_is_reported(adamw, pool):
@@ -185,13 +214,20 @@ def test_an_agreement_program_that_disagrees_is_reported(adamw, pool):
     assert set(failed(report)) == {"agreement wrong passes"}
     assert failed(report)["agreement wrong passes"].startswith(
         "agreement/wrong.py leaves the reference on visible case 'two-speed valley' "
-        "at step 1, w[0] =")
+        "at step 1, w[0] ="
+    )
 
 
 # -- command lines ---------------------------------------------------------------------
 def run(*args, env=None):
-    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_cli_validate_exits_0_1_or_2(adamw, tmp_path):

@@ -19,8 +19,9 @@ def test_unsandboxed_zygote_spares_other_processes_and_host_tmp(adamw):
     with tempfile.NamedTemporaryFile(dir="/tmp", prefix="tracelab-bystander-") as keep:
         try:
             with UnsandboxedZygote("numpy").start() as zygote:
-                outcome = zygote.run({"source": adamw.solution, "spec": adamw.grading, "cases": []},
-                                     Limits())
+                outcome = zygote.run(
+                    {"source": adamw.solution, "spec": adamw.grading, "cases": []}, Limits()
+                )
             assert outcome.exit_code == 0
             assert bystander.poll() is None, "a process outside the job was killed"
             assert Path(keep.name).exists(), "a host file in /tmp was wiped"

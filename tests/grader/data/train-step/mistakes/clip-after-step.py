@@ -13,6 +13,7 @@ def train_step(model, optimizer, batch, loss_fn, lr, max_norm):
     for group in optimizer.param_groups:
         group["lr"] = lr
     optimizer.step()
-    grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm,
-                                               error_if_nonfinite=True)
+    grad_norm = torch.nn.utils.clip_grad_norm_(
+        model.parameters(), max_norm, error_if_nonfinite=True
+    )
     return loss.item(), grad_norm.item()

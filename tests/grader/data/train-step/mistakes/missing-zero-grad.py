@@ -9,8 +9,9 @@ def train_step(model, optimizer, batch, loss_fn, lr, max_norm):
     inputs, targets = batch
     loss = loss_fn(model(inputs), targets)
     loss.backward()
-    grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm,
-                                               error_if_nonfinite=True)
+    grad_norm = torch.nn.utils.clip_grad_norm_(
+        model.parameters(), max_norm, error_if_nonfinite=True
+    )
     for group in optimizer.param_groups:
         group["lr"] = lr
     optimizer.step()

@@ -12,7 +12,8 @@ def train_step(model, optimizer, batch, loss_fn, lr, max_norm):
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm, error_if_nonfinite=True)
     grad_norm = torch.linalg.vector_norm(
-        torch.stack([torch.linalg.vector_norm(p.grad) for p in model.parameters()]))
+        torch.stack([torch.linalg.vector_norm(p.grad) for p in model.parameters()])
+    )
     for group in optimizer.param_groups:
         group["lr"] = lr
     optimizer.step()
