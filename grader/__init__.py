@@ -9,7 +9,7 @@ Student code only ever runs inside the sandbox (`_sandbox`); traces come back
 as strictly checked JSON and are compared here, outside it.
 """
 
-from ._bundle import Bundle, BundleError, Mistake, Program, load_bundle
+from ._bundle import Bundle, BundleError, Mistake, Program, load_bundle, mistake_header
 from ._grade import (
     GRADER_VERSION,
     MAX_SOURCE_BYTES,
@@ -42,6 +42,7 @@ __all__ = [
     "default_pool",
     "grade",
     "load_bundle",
+    "mistake_header",
     "prepare",
     "prepared_for",
     "run_program",

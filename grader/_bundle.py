@@ -143,12 +143,16 @@ def _require(table: dict, key: str, kind, *, path: str, slug: str, default=None)
     return value
 
 
-def _read_hint(source: str, *, path: str, slug: str) -> tuple[str, str]:
+def mistake_header(source: str) -> tuple[str, str]:
+    """A mistake file's title (its docstring's first line) and HINT, read with ast.
+
+    Never runs the file. Either is "" when missing or not a string literal.
+    """
     try:
         tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise BundleError(f"syntax error on line {exc.lineno}", path=path, slug=slug) from None
-    hint = None
+    except SyntaxError:
+        return "", ""
+    hint = ""
     for node in tree.body:
         if (
             isinstance(node, ast.Assign)
@@ -157,16 +161,25 @@ def _read_hint(source: str, *, path: str, slug: str) -> tuple[str, str]:
             and node.targets[0].id == "HINT"
         ):
             try:
-                hint = ast.literal_eval(node.value)
+                value = ast.literal_eval(node.value)
             except ValueError:
-                hint = None
-    if not isinstance(hint, str) or not hint.strip():
+                value = None
+            hint = " ".join(value.split()) if isinstance(value, str) else ""
+    doc = (ast.get_docstring(tree) or "").strip()
+    return (doc.splitlines()[0] if doc else ""), hint
+
+
+def _read_hint(source: str, *, path: str, slug: str) -> tuple[str, str]:
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        raise BundleError(f"syntax error on line {exc.lineno}", path=path, slug=slug) from None
+    title, hint = mistake_header(source)
+    if not hint:
         raise BundleError(
             'a mistake must set HINT = "..." to a string literal', path=path, slug=slug
         )
-    doc = ast.get_docstring(tree) or ""
-    title = doc.strip().splitlines()[0] if doc.strip() else path
-    return title, " ".join(hint.split())
+    return title or path, hint
 
 
 def _check_case(case: dict, index: int, *, slug: str) -> dict:

@@ -21,10 +21,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
 
 from exercises.models import Exercise, ExerciseDraft, ExerciseVersion
-from exercises.services.bank import exercises_link_lessons
+from exercises.services.bank import exercise_version_publish, exercises_link_lessons
 
 if TYPE_CHECKING:
     import grader
@@ -111,31 +110,10 @@ def toml_summary(text: str) -> dict[str, Any]:
 
 
 def mistake_title_and_hint(source: str) -> tuple[str, str]:
-    """The title (docstring's first line) and HINT of a mistake file, read without running it.
+    """The title and HINT of a mistake file, read without running it ("" when missing)."""
+    import grader
 
-    Either is "" when missing; validation reports the problem.
-    """
-    import ast
-
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return "", ""
-    hint = ""
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id == "HINT"
-        ):
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                value = None
-            hint = " ".join(value.split()) if isinstance(value, str) else ""
-    doc = (ast.get_docstring(tree) or "").strip()
-    return (doc.splitlines()[0] if doc else ""), hint
+    return grader.mistake_header(source)
 
 
 def check_files(files: dict[str, str]) -> None:
@@ -430,31 +408,7 @@ def draft_publish(*, draft_id: int, user: AbstractBaseUser) -> ExerciseVersion:
                     "id, or edit that exercise from the exercise list."
                 )
             exercise = Exercise.objects.create(slug=bundle.slug, title=bundle.title)
-        # Locking the exercise row keeps two publishers from taking the same number.
-        exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
-        version = ExerciseVersion.objects.filter(
-            exercise=exercise, content_hash=bundle.content_hash
-        ).first()
-        if version is None:
-            number = (exercise.versions.aggregate(last=Max("number"))["last"] or 0) + 1
-            version = ExerciseVersion.objects.create(
-                exercise=exercise,
-                number=number,
-                content_hash=bundle.content_hash,
-                files=dict(bundle.files),
-                title=bundle.title,
-                prompt=bundle.prompt,
-                starter=bundle.starter,
-                runtime=bundle.runtime,
-                device=bundle.device,
-                points=bundle.points,
-                lesson_slug=bundle.lesson or "",
-                concepts=list(bundle.concepts),
-                created_by=user,
-            )
-        exercise.current_version = version
-        exercise.title = version.title
-        exercise.save(update_fields=["current_version", "title"])
+        version, _ = exercise_version_publish(exercise=exercise, bundle=bundle, user=user)
         draft.delete()
         # The same lesson linking the bank sync does (a lesson listing the exercise,
         # else the lesson its bundle names).

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 
@@ -57,9 +58,21 @@ def bank_sync(*, root: Path | str) -> list[tuple[str, int, bool]]:
 
 def _publish_bundle(*, bundle: grader.Bundle) -> tuple[str, int, bool]:
     exercise, _ = Exercise.objects.get_or_create(slug=bundle.slug, defaults={"title": bundle.title})
-    # Lock the exercise row so two concurrent syncs cannot pick the same number.
-    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
+    version, created = exercise_version_publish(exercise=exercise, bundle=bundle)
+    return bundle.slug, version.number, created
 
+
+def exercise_version_publish(
+    *, exercise: Exercise, bundle: grader.Bundle, user: AbstractBaseUser | None = None
+) -> tuple[ExerciseVersion, bool]:
+    """Make `bundle` the exercise's current version; returns (version, created).
+
+    A bundle whose content hash is already a version of this exercise reuses that
+    version, so publishing the same files twice creates nothing. Call inside a
+    transaction: the exercise row is locked so two publishers cannot take the same
+    version number.
+    """
+    exercise = Exercise.objects.select_for_update().get(pk=exercise.pk)
     version = ExerciseVersion.objects.filter(
         exercise=exercise, content_hash=bundle.content_hash
     ).first()
@@ -79,13 +92,13 @@ def _publish_bundle(*, bundle: grader.Bundle) -> tuple[str, int, bool]:
             points=bundle.points,
             lesson_slug=bundle.lesson or "",
             concepts=list(bundle.concepts),
+            created_by=user,
         )
-
     if exercise.current_version_id != version.pk or exercise.title != version.title:
         exercise.current_version = version
         exercise.title = version.title
         exercise.save(update_fields=["current_version", "title"])
-    return bundle.slug, version.number, created
+    return version, created
 
 
 # -- tracks and lessons ----------------------------------------------------------------
