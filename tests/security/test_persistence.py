@@ -37,7 +37,10 @@ for path in ("/tmp/stay/inner", "/tmp/stay", "/tmp/job/trap", "/dev/shm/stay"):
 """
 LOOK = """
 import os, resource
-print("tmp", sorted(os.listdir("/tmp")), sorted(os.listdir("/tmp/job")), os.listdir("/dev/shm"))
+# Root-owned entries are the jail's own mount points (a checkout under /tmp); only
+# what a job could have left behind counts.
+mine = sorted(n for n in os.listdir("/tmp") if os.stat("/tmp/" + n).st_uid != 0)
+print("tmp", mine, sorted(os.listdir("/tmp/job")), os.listdir("/dev/shm"))
 print("nofile", resource.getrlimit(resource.RLIMIT_NOFILE))
 print("ipc", open("/proc/sysvipc/shm").read().count("\\n"))
 """
