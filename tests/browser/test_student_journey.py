@@ -9,43 +9,25 @@ and see the lesson complete and the track's progress move. Screenshots of the ke
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from exercises.models import Lesson, QuizAttempt, QuizItem
-from exercises.services.bank import BankSyncError, bank_sync, bank_tracks_sync
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 BANK = ROOT / "exercises" / "bank"
-FIXTURE_TRACKS = ROOT / "tests" / "exercises" / "data" / "tracks"
 LESSON = "adam-and-adamw"
 PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
 
 def load_course(scratch: Path) -> None:
-    """The whole bank when it loads; otherwise (a bundle or lesson mid-edit) just the
-    lesson's two exercises. The bank's real tracks when they load and hold the lesson on
-    Adam and AdamW, else the fixture track."""
-    try:
-        call_command("sync_bank", verbosity=0)
-    except CommandError:
-        for slug in ("adam", "adamw"):
-            shutil.copytree(
-                BANK / slug, scratch / slug, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        bank_sync(root=scratch)
-        try:
-            bank_tracks_sync(root=BANK / "tracks")
-        except BankSyncError:
-            pass
-    if not Lesson.objects.filter(slug=LESSON, active=True).exists():
-        bank_tracks_sync(root=FIXTURE_TRACKS)
+    """The whole bank: its exercises and the real Optimization track."""
+    call_command("sync_bank", verbosity=0)
     assert Lesson.objects.filter(slug=LESSON, active=True).exists()
 
 
