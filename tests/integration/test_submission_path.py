@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from coursesite.http_session import Session
 from exercises.models import Submission
-
-from .http import Session
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

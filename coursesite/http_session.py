@@ -1,4 +1,7 @@
-"""A small HTTP client with cookies and CSRF, for talking to the live server like a browser."""
+"""A small HTTP client with cookies and CSRF: talks to a running TraceLab as a browser does.
+
+Used by the integration tests and by `manage.py bench_e2e`.
+"""
 
 from __future__ import annotations
 
