@@ -278,10 +278,14 @@ def bwrap_command(
         "--seccomp",
         str(seccomp_fd),
     ]
+    if gpu:
+        args += ["--setenv", "CUDA_CACHE_DISABLE", "1"]
     if gpu and os.environ.get("LD_LIBRARY_PATH"):
         # Where the host finds the CUDA driver libraries; /usr (bound) on most hosts.
         args += ["--setenv", "LD_LIBRARY_PATH", os.environ["LD_LIBRARY_PATH"]]
     python = [sys.executable, "-I", "-B", "-c", BOOT, str(control_fd), ",".join(preload)]
+    if gpu:
+        python.append("gpu")
     if uid is None:
         return args + ["--unshare-user", "--", *python]
     # Root: bubblewrap builds the mounts, setpriv drops to an unprivileged uid

@@ -33,7 +33,10 @@ def _prctl(option: int, value: int) -> None:
 
 
 def _set_limits(limits: dict) -> None:
-    cpu = int(limits["cpu_seconds"])
+    # On top of what this process already used (a GPU standby child has spent CPU
+    # initialising CUDA before its job arrived).
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = int(limits["cpu_seconds"]) + round(usage.ru_utime + usage.ru_stime)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     if limits.get("address_space_bytes"):
         resource.setrlimit(resource.RLIMIT_AS, (limits["address_space_bytes"],) * 2)
@@ -60,8 +63,11 @@ def _reseed() -> None:
         sys.modules["torch"].manual_seed(seed)
 
 
-def _child(job: dict, fds: list[int], control_fd: int) -> None:
+def _child(job: dict, fds: list[int], control_fd: int, keep: frozenset = frozenset()) -> None:
+    """Run one job in this process. `keep`: descriptors the runtime owns (a CUDA context)."""
     result_fd, out_fd, err_fd = fds
+    # The result channel goes to 3, or past the runtime's own descriptors.
+    channel = 3 if 3 not in keep else max(keep) + 1
     try:
         os.setsid()
         os.close(control_fd)
@@ -69,9 +75,9 @@ def _child(job: dict, fds: list[int], control_fd: int) -> None:
         os.dup2(devnull, 0)
         os.dup2(out_fd, 1)
         os.dup2(err_fd, 2)
-        os.dup2(result_fd, 3)
+        os.dup2(result_fd, channel)
         for name in os.listdir("/proc/self/fd"):
-            if int(name) > 3:
+            if int(name) > 2 and int(name) != channel and int(name) not in keep:
                 try:
                     os.close(int(name))
                 except OSError:
@@ -85,10 +91,12 @@ def _child(job: dict, fds: list[int], control_fd: int) -> None:
         os.chdir(JOB_DIR)
         from . import runner
 
-        runner.run(job, 3)
+        runner.run(job, channel)
     except BaseException as exc:  # noqa: BLE001 - last resort: say something, never hang
         try:
-            protocol.write_frame(3, {"fatal": {"kind": "harness", "message": repr(exc)[:500]}})
+            protocol.write_frame(
+                channel, {"fatal": {"kind": "harness", "message": repr(exc)[:500]}}
+            )
         except OSError:
             pass
     finally:
@@ -235,7 +243,7 @@ def _status(status: int, usage) -> dict:
     return report
 
 
-def serve(control_fd: int, preload: list[str]) -> None:
+def serve(control_fd: int, preload: list[str], *, gpu: bool = False) -> None:
     for name in preload:
         __import__(name)
     if "numpy" in sys.modules:
@@ -257,22 +265,31 @@ def serve(control_fd: int, preload: list[str]) -> None:
     baseline = _own_state()
     sock = socket.socket(fileno=control_fd)
     sock.sendall(protocol.encode({"ready": True, "preloaded": preload}))
+    standby = _spawn_standby(control_fd) if gpu and "torch" in sys.modules else None
     while True:
         try:
-            header, fds, _, _ = socket.recv_fds(sock, protocol.HEADER.size, 3)
-        except OSError:
+            job, fds = _receive_job(sock)
+        except (OSError, EOFError):
             return
-        if not header:
-            return
-        if len(header) < protocol.HEADER.size:
-            header += protocol.read_exact(sock, protocol.HEADER.size - len(header))
-        (size,) = protocol.HEADER.unpack(header)
-        job = json.loads(protocol.read_exact(sock, size))
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            _child(job, fds, control_fd)
+        if standby is not None and os.waitpid(standby[0], os.WNOHANG)[0] != 0:
+            standby[1].close()
+            standby = None  # it died before its job (CUDA failed to start): fork as usual
+        if standby is not None:
+            pid, line = standby
+            try:
+                frame = protocol.encode(job)
+                socket.send_fds(line, [frame[: protocol.HEADER.size]], fds)
+                line.sendall(frame[protocol.HEADER.size :])
+            except OSError:
+                pass  # the standby died: its exit status below says so
+            line.close()
+            standby = None
+        else:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:
+                _child(job, fds, control_fd)
         for fd in fds:
             os.close(fd)
         _, status, usage = os.wait4(pid, 0)
@@ -282,12 +299,53 @@ def serve(control_fd: int, preload: list[str]) -> None:
         # A job that changed the zygote must not reach the next job through it:
         # say so, and serve nothing more (the supervisor retires the sandbox).
         report["tampered"] = _tampering(baseline, keep)
+        if gpu and not report["tampered"] and "torch" in sys.modules:
+            standby = _spawn_standby(control_fd)  # after clean-up, which kills every process
         sock.sendall(protocol.encode(report))
         if report["tampered"]:
             return
 
 
+def _spawn_standby(control_fd: int) -> tuple[int, socket.socket]:
+    """Fork the next job's child now and let it initialise CUDA while no job waits.
+
+    Creating a CUDA context takes about a second; CUDA cannot survive a fork, so
+    it can never be done once in the zygote. The standby child does it ahead of
+    time, then waits for its one job on a private socket. It is an ordinary
+    one-shot job child in every other way: the same limits, the same clean-up.
+    """
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid != 0:
+        theirs.close()
+        return pid, ours
+    try:
+        os.close(control_fd)
+        ours.close()
+        torch = sys.modules["torch"]
+        before = set(map(int, os.listdir("/proc/self/fd")))
+        warm = torch.ones(8, 8, device="cuda")
+        (warm @ warm).sum().item()  # context, allocator and cuBLAS handle
+        cuda_fds = frozenset(set(map(int, os.listdir("/proc/self/fd"))) - before)
+        job, fds = _receive_job(theirs)
+    except BaseException:  # noqa: BLE001 - no job for this child; the zygote sees it exit
+        os._exit(1)
+    _child(job, fds, theirs.fileno(), keep=cuda_fds - set(fds) - {theirs.fileno()})
+
+
+def _receive_job(sock: socket.socket) -> tuple[dict, list[int]]:
+    header, fds, _, _ = socket.recv_fds(sock, protocol.HEADER.size, 3)
+    if not header:
+        raise EOFError("control socket closed")
+    if len(header) < protocol.HEADER.size:
+        header += protocol.read_exact(sock, protocol.HEADER.size - len(header))
+    (size,) = protocol.HEADER.unpack(header)
+    return json.loads(protocol.read_exact(sock, size)), fds
+
+
 def main() -> None:
     control_fd = int(sys.argv[1])
     preload = [name for name in sys.argv[2].split(",") if name] if len(sys.argv) > 2 else []
-    serve(control_fd, preload)
+    serve(control_fd, preload, gpu=len(sys.argv) > 3 and sys.argv[3] == "gpu")
