@@ -1,23 +1,32 @@
 """Celery tasks: thin wrappers that take primary keys and call the services."""
 
-from datetime import timedelta
-
 from celery import shared_task
-from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
-from exercises.services.submissions import submission_grade, submissions_requeue_stale
+from exercises.services.recovery import submissions_recover
+from exercises.services.submissions import submission_grade
+from exercises.services.worker_registry import default_registry
+
+# Only infrastructure faults are retried: a database that is restarting or refusing
+# connections. A student's mistake, crash or timeout is a result, never an exception.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
 
 
-@shared_task(name="exercises.tasks.grade_submission")
+@shared_task(
+    name="exercises.tasks.grade_submission",
+    autoretry_for=INFRASTRUCTURE_ERRORS,
+    retry_backoff=1,
+    retry_backoff_max=8,
+    retry_jitter=False,
+    max_retries=8,
+)
 def grade_submission(submission_id: int) -> None:
     submission_grade(submission_id=submission_id)
 
 
-@shared_task(name="exercises.tasks.requeue_stale_submissions")
-def requeue_stale_submissions() -> int:
-    return submissions_requeue_stale(
-        older_than=timedelta(seconds=settings.TRACELAB_STALE_SUBMISSION_SECONDS)
-    )
+@shared_task(name="exercises.tasks.recover_submissions")
+def recover_submissions() -> int:
+    return submissions_recover(registry=default_registry()).total
 
 
 @shared_task(name="exercises.tasks.validate_draft")

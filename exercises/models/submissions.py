@@ -122,7 +122,15 @@ class Submission(models.Model):
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How many times the row was re-sent after its message or its worker was lost.
     attempts = models.PositiveIntegerField(default=0)
+    # The lease of the grading in progress: which worker process holds the row and
+    # until when. A re-sent task may take the row over only when the holder is known
+    # to be gone or the lease has run out (see services/leases.py).
+    lease_owner = models.CharField(max_length=200, blank=True, default="")
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    # How many gradings were started; the result is stored only by the latest one.
+    claims = models.PositiveIntegerField(default=0)
     # The first named mistake of the result, copied when the result is stored, so the
     # class dashboard counts mistakes from an index without reading result documents.
     named_mistake = models.CharField(max_length=100, blank=True, default="", editable=False)

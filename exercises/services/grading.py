@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import tomllib
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,20 @@ def grade_code(*, version: ExerciseVersion, code: str, visible_only: bool) -> di
 
     bundle = bundle_for_version(version=version)
     return grader.grade(bundle, code, visible_only=visible_only).to_dict()
+
+
+def wall_seconds(*, version: ExerciseVersion) -> float:
+    """The version's wall-clock limit per grading run (the engine's default if unset).
+
+    Read from exercise.toml alone, so claiming a row never waits for a bundle build.
+    """
+    import grader
+
+    try:
+        limits = tomllib.loads(version.files.get("exercise.toml", "")).get("limits", {})
+        return float(limits.get("wall_seconds", grader.Limits.wall_seconds))
+    except (tomllib.TOMLDecodeError, TypeError, ValueError, AttributeError):
+        return float(grader.Limits.wall_seconds)
 
 
 def clear_bundle_cache() -> None:

@@ -1,29 +1,38 @@
-"""The life of a submission: created, sent, claimed, graded, recorded, swept.
+"""The life of a submission: created, sent, claimed, graded, recorded.
 
 The row is the source of truth. Each state change is a conditional UPDATE, so a task
 delivered twice, two workers racing, or a sweeper running beside a slow worker all end
-with one stored result.
+with one stored result. Recovering rows whose message or worker was lost is in
+services/recovery.py.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django import db
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Q
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from exercises.models import Exercise, Submission
-from exercises.services import grading
+from exercises.services import grading, leases, worker_registry
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3
+# A grading whose worker died is started again, at most this many times in all.
+MAX_CLAIMS = 3
+# A failure of the grading machinery (not of the student's code) is retried in place.
+GRADING_TRIES = 2
+# How long a finished grading waits for the database to take its result.
+RECORD_RETRY_SECONDS = 60
 GRADING_FAILED_MESSAGE = (
     "Grading failed because of a problem on our side, not in your code. Please submit again."
 )
@@ -131,58 +140,177 @@ def submission_create(
 
 
 def _send_grading_on_commit(*, submission_id: int, queue: str) -> None:
+    # robust: if the broker is down the request still succeeds; the row stays queued
+    # and the sweeper sends it again once the broker is back (services/recovery.py).
+    transaction.on_commit(
+        lambda: submission_send(submission_id=submission_id, queue=queue), robust=True
+    )
+
+
+def submission_send(*, submission_id: int, queue: str) -> None:
+    """Send the grading task for a submission (its row must be committed)."""
     # Imported here because the tasks module imports this one.
     from exercises.tasks import grade_submission
 
-    def send() -> None:
-        grade_submission.apply_async(args=[submission_id], queue=queue)
-
-    # robust: if the broker is down the request still succeeds; the row stays queued
-    # and the stale-submission sweeper sends it again later.
-    transaction.on_commit(send, robust=True)
+    grade_submission.apply_async(args=[submission_id], queue=queue)
 
 
-def submission_claim(*, submission_id: int) -> bool:
-    """Move a submission from queued to running; False when another worker got it first."""
-    claimed = Submission.objects.filter(id=submission_id, status=Submission.Status.QUEUED).update(
-        status=Submission.Status.RUNNING, started_at=timezone.now()
+@dataclass(frozen=True)
+class Claim:
+    """A grading in progress: who holds the row, and which of its gradings this is."""
+
+    submission_id: int
+    owner: str
+    number: int
+
+
+def submission_claim(
+    *,
+    submission_id: int,
+    lease: timedelta,
+    live_nodes: leases.NodesReader = worker_registry.live_nodes_or_none,
+) -> Claim | None:
+    """Take a submission for grading; None when it is done or someone else holds it.
+
+    A queued row is taken at once. A running row is taken over only when its holder
+    is known to be gone (a killed pool process, a vanished worker) or its lease ran
+    out and the holder is not known to be alive. Each step is a conditional UPDATE, so
+    of two racing claims exactly one wins. `live_nodes` is asked only for a running
+    row whose holder is on another host.
+    """
+    owner = str(leases.current_identity())
+    now = timezone.now()
+    rows = Submission.objects.filter(id=submission_id)
+    taken = {"status": Submission.Status.RUNNING, "lease_owner": owner, "started_at": now}
+    taken["lease_expires_at"] = now + lease
+    if rows.filter(status=Submission.Status.QUEUED).update(**taken, claims=F("claims") + 1):
+        return Claim(submission_id, owner, rows.values_list("claims", flat=True).get())
+
+    held = rows.filter(status=Submission.Status.RUNNING).values(
+        "lease_owner", "lease_expires_at", "claims"
     )
-    return claimed == 1
+    held = held.first()
+    if held is None:
+        return None
+    reason = leases.takeover_reason(
+        owner=held["lease_owner"],
+        expires_at=held["lease_expires_at"],
+        now=now,
+        live_nodes=live_nodes,
+        me=owner,
+    )
+    if reason is None:
+        return None
+    took = rows.filter(
+        status=Submission.Status.RUNNING,
+        lease_owner=held["lease_owner"],
+        claims=held["claims"],
+    ).update(**taken, claims=held["claims"] + 1)
+    if not took:
+        return None
+    logger.warning("submission %s taken over: %s", submission_id, reason)
+    return Claim(submission_id, owner, held["claims"] + 1)
 
 
 def submission_grade(*, submission_id: int) -> None:
-    """Claim a queued submission, grade it, and store the result.
+    """Claim a submission, grade it, and store the result.
 
-    Returns quietly when the row is gone or already claimed (a duplicate delivery). A
-    student's mistake, crash or timeout is a verdict from the grader; an exception from
-    the grading machinery is logged and stored as a generic `error` verdict.
+    Returns quietly when the row is gone, done, or held by a live grading (a duplicate
+    delivery). A student's mistake, crash or timeout is a verdict from the grader. A
+    failure of the grading machinery is retried in place a few times, then stored as
+    an `error` verdict; the student's code is graded again only when no result could
+    be recorded. A database error propagates, so the task is retried later.
     """
     submission = (
-        Submission.objects.select_related("exercise_version").filter(id=submission_id).first()
+        Submission.objects.select_related("exercise_version")
+        .only("id", "code", "mode", "status", "claims", "exercise_version")
+        .filter(id=submission_id)
+        .first()
     )
     if submission is None:
         logger.warning("submission %s does not exist; nothing to grade", submission_id)
         return
-    if not submission_claim(submission_id=submission_id):
+    if submission.status == Submission.Status.DONE:
+        return
+    version = submission.exercise_version
+    lease = leases.lease_length(wall_seconds=grading.wall_seconds(version=version))
+    claim = submission_claim(submission_id=submission_id, lease=lease)
+    if claim is None:
+        return
+    if claim.number > MAX_CLAIMS:
+        # Every grading of this row so far died with its worker: stop feeding it workers.
+        logger.error("submission %s: %s gradings were lost; giving up", submission_id, MAX_CLAIMS)
+        _record_with_retries(
+            claim, error_result(message=GRADING_FAILED_REPEATEDLY_MESSAGE), started=None
+        )
         return
 
-    try:
-        result = grading.grade_code(
-            version=submission.exercise_version,
-            code=submission.code,
-            visible_only=submission.mode == Submission.Mode.RUN,
-        )
-    except Exception:
-        logger.exception("grading submission %s failed", submission_id)
+    started = time.monotonic()
+    result = None
+    for attempt in range(1, GRADING_TRIES + 1):
+        try:
+            result = grading.grade_code(
+                version=version,
+                code=submission.code,
+                visible_only=submission.mode == Submission.Mode.RUN,
+            )
+            break
+        except Exception:
+            logger.exception(
+                "grading submission %s failed (try %s of %s)", submission_id, attempt, GRADING_TRIES
+            )
+    if result is None:
         result = error_result(message=GRADING_FAILED_MESSAGE)
-    submission_record_result(submission_id=submission_id, result=result)
+    _record_with_retries(claim, result, started=started)
 
 
-def submission_record_result(*, submission_id: int, result: dict[str, Any]) -> bool:
+def _record_with_retries(claim: Claim, result: dict[str, Any], *, started: float | None) -> None:
+    """Store the result, waiting out a database that is briefly unreachable.
+
+    The grading is done; repeating it because the database restarted would grade the
+    same code twice, so only the write is retried (the connection is dropped between
+    tries so a fresh one is opened). Gives up with the database error after about a
+    minute, and the task's own retry takes over.
+    """
+    delay = 0.2
+    deadline = time.monotonic() + RECORD_RETRY_SECONDS
+    while True:
+        try:
+            stored = submission_record_result(
+                submission_id=claim.submission_id, result=result, claim=claim
+            )
+            break
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                raise
+            logger.warning("submission %s: database unavailable; retrying", claim.submission_id)
+            _drop_connection()
+            time.sleep(delay)
+            delay = min(delay * 2, 3.0)
+    elapsed = "" if started is None else f" in {1000 * (time.monotonic() - started):.0f} ms"
+    logger.info(
+        "submission %s graded%s: %s (claim %s, %s)",
+        claim.submission_id,
+        elapsed,
+        result.get("verdict"),
+        claim.number,
+        "stored" if stored else "not stored: the row was taken over",
+    )
+
+
+def _drop_connection() -> None:
+    """Forget a broken database connection so that the next query opens a new one."""
+    db.connection.close()
+
+
+def submission_record_result(
+    *, submission_id: int, result: dict[str, Any], claim: Claim | None = None
+) -> bool:
     """Store a result on a running submission and mark it done.
 
-    Only the first call for a running row writes; later calls (a duplicate task, a slow
-    worker that was already swept) change nothing and return False.
+    With a claim, only that claim's holder may store (a grading whose row was taken
+    over changes nothing). Only the first call for a running row writes; later calls
+    return False.
     """
     verdict = result.get("verdict")
     if verdict not in Submission.Verdict.values:
@@ -193,13 +321,17 @@ def submission_record_result(*, submission_id: int, result: dict[str, Any]) -> b
         score = min(1.0, max(0.0, float(result.get("score") or 0.0)))
     except (TypeError, ValueError):
         score = 0.0
-    stored = Submission.objects.filter(id=submission_id, status=Submission.Status.RUNNING).update(
+    rows = Submission.objects.filter(id=submission_id, status=Submission.Status.RUNNING)
+    if claim is not None:
+        rows = rows.filter(lease_owner=claim.owner, claims=claim.number)
+    stored = rows.update(
         status=Submission.Status.DONE,
         verdict=verdict,
         score=score,
         result=result,
         named_mistake=first_named_mistake(result),
         finished_at=timezone.now(),
+        lease_expires_at=None,
     )
     return stored == 1
 
@@ -210,63 +342,3 @@ def first_named_mistake(result: dict[str, Any]) -> str:
     if isinstance(diagnoses, list) and diagnoses and isinstance(diagnoses[0], dict):
         return str(diagnoses[0].get("mistake") or "")[:100]
     return ""
-
-
-def submissions_requeue_stale(*, older_than: timedelta) -> int:
-    """Re-send submissions stuck in queued or running for longer than `older_than`.
-
-    A re-sent row goes back to queued with one more attempt. A row that is stale again
-    after MAX_ATTEMPTS re-sends is finished with an `error` verdict. Returns how many
-    rows were re-sent or finished.
-    """
-    now = timezone.now()
-    cutoff = now - older_than
-    stale = (
-        Submission.objects.filter(
-            Q(status=Submission.Status.QUEUED, queued_at__lt=cutoff)
-            | Q(status=Submission.Status.RUNNING, started_at__lt=cutoff)
-        )
-        .select_related("exercise_version")
-        .only("id", "status", "attempts", "exercise_version__device")
-        .order_by("id")
-    )
-    handled = 0
-    for submission in stale:
-        # Matching on the status and attempts read above means a row that a worker
-        # finished, or another sweeper handled, in the meantime is left alone.
-        unchanged = Submission.objects.filter(
-            id=submission.id, status=submission.status, attempts=submission.attempts
-        )
-        with transaction.atomic():
-            if submission.attempts >= MAX_ATTEMPTS:
-                updated = unchanged.update(
-                    status=Submission.Status.DONE,
-                    verdict=Submission.Verdict.ERROR,
-                    score=0.0,
-                    result=error_result(message=GRADING_FAILED_REPEATEDLY_MESSAGE),
-                    finished_at=now,
-                )
-                if updated:
-                    logger.error(
-                        "submission %s gave up after %s attempts", submission.id, MAX_ATTEMPTS
-                    )
-            else:
-                updated = unchanged.update(
-                    status=Submission.Status.QUEUED,
-                    attempts=submission.attempts + 1,
-                    queued_at=now,
-                    started_at=None,
-                )
-                if updated:
-                    logger.warning(
-                        "submission %s was stale in %s; re-sending (attempt %s)",
-                        submission.id,
-                        submission.status,
-                        submission.attempts + 1,
-                    )
-                    _send_grading_on_commit(
-                        submission_id=submission.id,
-                        queue=submission.exercise_version.queue_name,
-                    )
-        handled += updated
-    return handled

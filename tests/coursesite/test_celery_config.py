@@ -17,13 +17,24 @@ def test_tasks_are_acknowledged_late_and_never_run_eagerly():
     assert conf.task_ignore_result is True
 
 
-def test_stale_submission_sweep_is_scheduled_every_minute():
-    entry = app.conf.beat_schedule["requeue-stale-submissions"]
-    assert entry["task"] == "exercises.tasks.requeue_stale_submissions"
-    assert entry["schedule"] == 60.0
+def test_recovery_sweep_runs_every_few_seconds_on_its_own_queue():
+    entry = app.conf.beat_schedule["recover-submissions"]
+    assert entry["task"] == "exercises.tasks.recover_submissions"
+    assert entry["schedule"] <= 5.0
+    # Never behind a backlog of gradings, and never piling up while no worker listens.
+    assert entry["options"]["queue"] == "housekeeping"
+    assert entry["options"]["expires"] == entry["schedule"]
+    assert app.amqp.queues["housekeeping"].routing_key == "housekeeping"
+
+
+def test_broker_visibility_timeout_is_set_deliberately():
+    options = app.conf.broker_transport_options
+    # Longer than any grading of the bank (30 s wall limits), so live workers' messages
+    # are not handed out twice; the sweep, not this timeout, recovers dead workers.
+    assert options["visibility_timeout"] >= 120
 
 
 def test_grading_tasks_are_registered():
     app.loader.import_default_modules()
     assert "exercises.tasks.grade_submission" in app.tasks
-    assert "exercises.tasks.requeue_stale_submissions" in app.tasks
+    assert "exercises.tasks.recover_submissions" in app.tasks

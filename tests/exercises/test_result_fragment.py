@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -33,7 +35,7 @@ def test_queued_fragment_shows_position(alice, bob, alice_client, exercise):
 
 def test_running_fragment_says_running(alice, alice_client, exercise):
     submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
-    submission_claim(submission_id=submission.pk)
+    submission_claim(submission_id=submission.pk, lease=timedelta(seconds=20))
 
     data = _fragment(alice_client, submission)
 

@@ -6,8 +6,6 @@ from django.utils import timezone
 from exercises.models import Submission
 from exercises.services.submissions import (
     GRADING_FAILED_MESSAGE,
-    GRADING_FAILED_REPEATEDLY_MESSAGE,
-    MAX_ATTEMPTS,
     SubmissionInvalid,
     SubmissionRateLimited,
     SubmissionTooLarge,
@@ -15,17 +13,12 @@ from exercises.services.submissions import (
     submission_create,
     submission_grade,
     submission_record_result,
-    submissions_requeue_stale,
 )
 
 pytestmark = pytest.mark.django_db
 
 CODE = "def step(params, grads, state, lr):\n    return params\n"
-
-
-def _make_stale(submission: Submission, *, minutes: int = 10) -> None:
-    long_ago = timezone.now() - timedelta(minutes=minutes)
-    Submission.objects.filter(pk=submission.pk).update(queued_at=long_ago, started_at=long_ago)
+LEASE = timedelta(seconds=20)
 
 
 def test_create_writes_queued_row_and_sends_only_after_commit(
@@ -101,20 +94,23 @@ def test_rate_limit_counts_only_the_last_minute(alice, bob, exercise, settings):
     submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
 
 
-def test_second_claim_loses(alice, exercise):
+def test_claim_takes_a_queued_row_with_a_lease(alice, exercise):
     submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
 
-    assert submission_claim(submission_id=submission.pk) is True
-    assert submission_claim(submission_id=submission.pk) is False
+    claim = submission_claim(submission_id=submission.pk, lease=LEASE)
 
+    assert claim is not None and claim.number == 1
     submission.refresh_from_db()
     assert submission.status == "running"
+    assert submission.lease_owner == claim.owner
     assert submission.started_at is not None
+    left = (submission.lease_expires_at - timezone.now()).total_seconds()
+    assert 15 < left <= 20
 
 
 def test_recording_a_result_twice_stores_it_once(alice, exercise):
     submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
-    submission_claim(submission_id=submission.pk)
+    submission_claim(submission_id=submission.pk, lease=LEASE)
     first = {"verdict": "failed", "score": 0.5, "message": "first", "cases": []}
     second = {"verdict": "passed", "score": 1.0, "message": "second", "cases": []}
 
@@ -198,75 +194,3 @@ def test_student_fault_verdicts_are_results(alice, exercise, fake_grader):
     submission_grade(submission_id=submission.pk)
     submission.refresh_from_db()
     assert (submission.status, submission.verdict) == ("done", "timeout")
-
-
-def test_sweeper_resends_stale_queued_and_running_rows(
-    alice, make_exercise, sent_tasks, django_capture_on_commit_callbacks
-):
-    cpu_exercise = make_exercise("sgd")
-    gpu_exercise = make_exercise("train-step", device="gpu")
-    lost_in_queue = submission_create(user=alice, exercise=cpu_exercise, code=CODE, mode="submit")
-    lost_worker = submission_create(user=alice, exercise=gpu_exercise, code=CODE, mode="submit")
-    submission_claim(submission_id=lost_worker.pk)
-    fresh = submission_create(user=alice, exercise=cpu_exercise, code=CODE, mode="submit")
-    _make_stale(lost_in_queue)
-    _make_stale(lost_worker)
-    sent_tasks.clear()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        handled = submissions_requeue_stale(older_than=timedelta(minutes=5))
-
-    assert handled == 2
-    for row in (lost_in_queue, lost_worker):
-        row.refresh_from_db()
-        assert (row.status, row.attempts, row.started_at) == ("queued", 1, None)
-    fresh.refresh_from_db()
-    assert (fresh.status, fresh.attempts) == ("queued", 0)
-    assert sorted((task["args"][0], task["queue"]) for task in sent_tasks) == sorted(
-        [(lost_in_queue.pk, "cpu"), (lost_worker.pk, "gpu")]
-    )
-
-
-def test_sweeper_gives_a_resent_row_a_full_period(alice, exercise, sent_tasks):
-    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
-    _make_stale(submission)
-    assert submissions_requeue_stale(older_than=timedelta(minutes=5)) == 1
-    assert submissions_requeue_stale(older_than=timedelta(minutes=5)) == 0
-
-
-def test_sweeper_gives_up_after_repeated_failures(alice, exercise, sent_tasks):
-    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
-    Submission.objects.filter(pk=submission.pk).update(attempts=MAX_ATTEMPTS)
-    _make_stale(submission)
-    sent_tasks.clear()
-
-    assert submissions_requeue_stale(older_than=timedelta(minutes=5)) == 1
-
-    submission.refresh_from_db()
-    assert (submission.status, submission.verdict) == ("done", "error")
-    assert submission.result["message"] == GRADING_FAILED_REPEATEDLY_MESSAGE
-    assert sent_tasks == []
-
-
-def test_sweeper_leaves_finished_rows_alone(alice, exercise, fake_grader):
-    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
-    submission_grade(submission_id=submission.pk)
-    _make_stale(submission)
-    assert submissions_requeue_stale(older_than=timedelta(minutes=5)) == 0
-    submission.refresh_from_db()
-    assert submission.verdict == "passed"
-
-
-def test_slow_worker_result_after_a_resend_is_not_stored_over_the_queue(alice, exercise):
-    submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
-    submission_claim(submission_id=submission.pk)
-    _make_stale(submission)
-    submissions_requeue_stale(older_than=timedelta(minutes=5))
-
-    late = submission_record_result(
-        submission_id=submission.pk, result={"verdict": "passed", "score": 1.0}
-    )
-
-    assert late is False
-    submission.refresh_from_db()
-    assert submission.status == "queued"
