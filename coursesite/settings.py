@@ -115,8 +115,9 @@ TEMPLATES = [
 ]
 
 # Database: DATABASE_URL (PostgreSQL in production), else a local SQLite file.
-VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
+# TRACELAB_VAR_DIR moves the local state elsewhere (relative: from the repository root).
+VAR_DIR = BASE_DIR / env_str("TRACELAB_VAR_DIR", "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
@@ -205,8 +206,12 @@ CSRF_TRUSTED_ORIGINS = [
 # Submissions.
 TRACELAB_SUBMISSION_MAX_BYTES = env_int("TRACELAB_SUBMISSION_MAX_BYTES", 65536, minimum=1)
 TRACELAB_SUBMISSIONS_PER_MINUTE = env_int("TRACELAB_SUBMISSIONS_PER_MINUTE", 12, minimum=1)
-# A row left in queued/running this long is assumed lost and is re-sent.
-TRACELAB_STALE_SUBMISSION_SECONDS = env_int("TRACELAB_STALE_SUBMISSION_SECONDS", 300, minimum=10)
+# The sweep (services/recovery.py) runs this often. It re-sends rows whose worker or
+# message it knows to be lost at once, and any row still queued after
+# TRACELAB_RESEND_QUEUED_SECONDS whatever the reason (a send that failed while the
+# broker was briefly unreachable).
+TRACELAB_SWEEP_SECONDS = env_int("TRACELAB_SWEEP_SECONDS", 3, minimum=1)
+TRACELAB_RESEND_QUEUED_SECONDS = env_int("TRACELAB_RESEND_QUEUED_SECONDS", 120, minimum=10)
 TRACELAB_BANK_DIR = BASE_DIR / "exercises" / "bank"
 
 # JSON escaping can grow code up to six times (\uXXXX), so the request limit leaves
@@ -225,11 +230,27 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With late acknowledgement a fetched message stays in Redis's "unacked" set until its
+# task ends; a worker that dies leaves its messages there, and Redis hands them out
+# again only after the visibility timeout. The timeout must exceed the longest a live
+# worker keeps a message (one grading waiting behind another in the same process, at
+# most two wall limits of 30 s plus reference preparation), or slow gradings would
+# be delivered twice (harmless, since only one claim wins, but wasted). It need not be
+# short: the sweep re-sends a dead worker's rows within seconds from the worker
+# registry, so this is only the last resort when Redis is all there is.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("TRACELAB_VISIBILITY_TIMEOUT", 300, minimum=60),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 # Each queue gets its own exchange and routing key; a bare Queue("gpu") would be bound
 # to the default (cpu) exchange and receive copies of every cpu message.
+# The housekeeping queue carries the sweep: consumed by every worker beside its grading
+# queue, so a sweep never waits behind a deadline's backlog of gradings.
 CELERY_TASK_QUEUES = (
     Queue("cpu", Exchange("cpu", type="direct"), routing_key="cpu"),
     Queue("gpu", Exchange("gpu", type="direct"), routing_key="gpu"),
+    Queue("housekeeping", Exchange("housekeeping", type="direct"), routing_key="housekeeping"),
 )
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_DEFAULT_EXCHANGE = "cpu"
