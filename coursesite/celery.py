@@ -15,26 +15,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def _beat_schedule() -> dict:
-    from django.conf import settings
-
-    every = float(settings.TRACELAB_SWEEP_SECONDS)
-    return {
-        # The row is the source of truth; the sweep re-sends rows whose message or
-        # worker was lost (exercises/services/recovery.py). It is idempotent, so more
-        # than one beat running is harmless. A sweep that waited longer than its own
-        # period is dropped: the next one is already on its way.
-        "recover-submissions": {
-            "task": "exercises.tasks.recover_submissions",
-            "schedule": every,
-            "options": {"queue": "housekeeping", "expires": every},
-        },
-    }
-
-
-app.conf.beat_schedule = _beat_schedule()
-
-
 class WorkerAnnouncer(bootsteps.StartStopStep):
     """The worker's main process tells the registry, every few seconds, that it is alive
     and which pool processes it runs (exercises/services/worker_registry.py)."""

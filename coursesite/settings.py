@@ -128,7 +128,14 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web server, workers and the sweeper write concurrently: wait for the lock
     # instead of failing, and take it at the start of a write transaction.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    # Write-ahead logging lets readers (every page, every poll) go on while a worker
+    # writes, and commits need no fsync of the whole journal (synchronous=NORMAL stays
+    # safe in WAL mode: a power cut can lose the last commits, never corrupt the file).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     # A file, not memory, so a real Celery worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -145,6 +152,10 @@ if CACHE_BACKEND == "redis":
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Sessions are read on every request: from the cache when there is a shared one (Redis),
+# written through to the database so a cache restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -255,6 +266,17 @@ CELERY_TASK_QUEUES = (
 CELERY_TASK_DEFAULT_QUEUE = "cpu"
 CELERY_TASK_DEFAULT_EXCHANGE = "cpu"
 CELERY_TASK_DEFAULT_ROUTING_KEY = "cpu"
+# The row is the source of truth; the sweep re-sends rows whose message or worker was
+# lost (exercises/services/recovery.py). It is idempotent, so more than one beat is
+# harmless. A sweep that waited longer than its own period is dropped: the next one is
+# already on its way.
+CELERY_BEAT_SCHEDULE = {
+    "recover-submissions": {
+        "task": "exercises.tasks.recover_submissions",
+        "schedule": float(TRACELAB_SWEEP_SECONDS),
+        "options": {"queue": "housekeeping", "expires": float(TRACELAB_SWEEP_SECONDS)},
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 

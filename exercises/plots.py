@@ -11,6 +11,8 @@ every number is formatted by this module, so the markup is safe to inline.
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 import math
 import re
@@ -194,7 +196,7 @@ def path_svg(
     )
     parts.append(_frame_background(frame))
     parts.append(f'<g clip-path="url(#{ident}-clip)">')
-    parts.append(_contours(loss_surface, frame))
+    parts.append(_contours_for(surface, frame))
     # The student's path goes underneath, wider, so the dashed reference stays visible
     # where the two agree.
     own_points = [start] + _until_gap(own_path)
@@ -461,6 +463,24 @@ def _loss_on_grid(surface: Any, kind: str, gx, gy):
     else:
         z = np.vectorize(lambda x, y: surface.loss(np.array([x, y])))(gx, gy)
     return z
+
+
+def _contours_for(surface: dict[str, Any], frame: _Frame) -> str:
+    """The contour lines of a case's surface in a frame, drawn once per process.
+
+    Marching squares over the grid is most of the cost of a result page, and every
+    student whose path keeps to the reference's view shares the same frame.
+    """
+    key = json.dumps(surface, sort_keys=True, default=str)
+    return _contours_cached(key, frame.x0, frame.x1, frame.y0, frame.y1, frame.top)
+
+
+@functools.lru_cache(maxsize=256)
+def _contours_cached(surface_json: str, x0: float, x1: float, y0: float, y1: float, top: float):
+    from grader.harness import surfaces
+
+    frame = _Frame(x0, x1, y0, y1, top=top)
+    return _contours(surfaces.build(json.loads(surface_json)), frame)
 
 
 def _contours(surface: Any, frame: _Frame) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from exercises.models import Exercise, Lesson, Submission
 
@@ -15,6 +18,8 @@ def exercises_published() -> QuerySet[Exercise]:
     return (
         Exercise.objects.filter(current_version__isnull=False)
         .select_related("current_version", "lesson__track")
+        # The bundle's files are the grader's business and the largest column by far.
+        .defer("current_version__files")
         .order_by("title", "slug")
     )
 
@@ -126,6 +131,8 @@ def submission_for_user(*, user: AbstractBaseUser, submission_id: int) -> Submis
     """The submission if it belongs to `user`; None for anyone else's (shown as 404)."""
     return (
         Submission.objects.select_related("exercise_version__exercise")
+        # Read on every poll of a result: the bundle's files are never shown from here.
+        .defer("exercise_version__files")
         .filter(id=submission_id, user=user)
         .first()
     )
@@ -140,3 +147,41 @@ def submission_queue_position(*, submission: Submission) -> int | None:
         | Q(created_at=submission.created_at, id__lt=submission.id)
     )
     return ahead.count() + 1
+
+
+# How far back the grading rate is measured, and how long one measurement is reused.
+RATE_WINDOW_SECONDS = 15
+RATE_CACHE_SECONDS = 2
+# The page asks again after this long when nothing better is known (exercise.js too).
+DEFAULT_POLL_MS = 400
+RUNNING_POLL_MS = 150
+MAX_POLL_MS = 3000
+
+
+def grading_rate_per_second() -> float:
+    """Submissions graded per second across all workers, over the last few seconds."""
+    rate = cache.get("grading-rate")
+    if rate is None:
+        since = timezone.now() - timedelta(seconds=RATE_WINDOW_SECONDS)
+        rate = Submission.objects.filter(finished_at__gte=since).count() / RATE_WINDOW_SECONDS
+        cache.set("grading-rate", rate, RATE_CACHE_SECONDS)
+    return rate
+
+
+def submission_poll_after_ms(*, submission: Submission, queue_position: int | None) -> int:
+    """How long a page following this submission should wait before asking again.
+
+    A queued submission far back in a long queue is asked about less often (about when
+    its turn is expected, from the measured grading rate); a running one soon. At a
+    deadline this keeps the web server's work per verdict small without making anyone
+    wait longer than one short interval past their verdict.
+    """
+    if submission.status == Submission.Status.RUNNING:
+        return RUNNING_POLL_MS
+    if submission.status != Submission.Status.QUEUED or not queue_position:
+        return DEFAULT_POLL_MS
+    rate = grading_rate_per_second()
+    if rate <= 0:
+        return DEFAULT_POLL_MS
+    expected_ms = 1000 * queue_position / rate
+    return int(min(MAX_POLL_MS, max(RUNNING_POLL_MS, 0.7 * expected_ms)))

@@ -259,13 +259,14 @@ def submission_fragment(request: HttpRequest, submission_id: int) -> HttpRespons
     submission = selectors.submission_for_user(user=request.user, submission_id=submission_id)
     if submission is None:
         return JsonResponse({"error": "No such submission."}, status=404)
-    html = render_to_string(
-        "exercises/_result.html",
-        _result_context(submission, prefix=f"s{submission.pk}"),
-        request=request,
-    )
+    context = _result_context(submission, prefix=f"s{submission.pk}")
+    html = render_to_string("exercises/_result.html", context, request=request)
     data = {"status": submission.status, "done": submission.is_done, "html": html}
-    if submission.is_done:
+    if not submission.is_done:
+        data["poll_after_ms"] = selectors.submission_poll_after_ms(
+            submission=submission, queue_position=context["queue_position"]
+        )
+    else:
         # The page's history table gains the attempt that just finished.
         history = selectors.submissions_for_exercise(
             user=request.user, exercise=submission.exercise_version.exercise

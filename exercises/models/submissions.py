@@ -139,6 +139,8 @@ class Submission(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "created_at"], name="submission_status_created"),
+            # The recent grading rate (how long a queued student should wait).
+            models.Index(fields=["finished_at"], name="submission_finished"),
             models.Index(fields=["user", "exercise_version"], name="submission_user_version"),
             models.Index(
                 fields=["exercise", "user", "created_at"], name="submission_exercise_user"

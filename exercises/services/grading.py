@@ -5,6 +5,7 @@ Everything else calls `grade_code`; tests patch it here and never run the real g
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import tomllib
@@ -57,18 +58,24 @@ def grade_code(*, version: ExerciseVersion, code: str, visible_only: bool) -> di
     return grader.grade(bundle, code, visible_only=visible_only).to_dict()
 
 
-def wall_seconds(*, version: ExerciseVersion) -> float:
-    """The version's wall-clock limit per grading run (the engine's default if unset).
-
-    Read from exercise.toml alone, so claiming a row never waits for a bundle build.
-    """
+@functools.lru_cache(maxsize=_BUNDLE_CACHE_SIZE)
+def _wall_seconds(content_hash: str, exercise_toml: str) -> float:
     import grader
 
     try:
-        limits = tomllib.loads(version.files.get("exercise.toml", "")).get("limits", {})
+        limits = tomllib.loads(exercise_toml).get("limits", {})
         return float(limits.get("wall_seconds", grader.Limits.wall_seconds))
     except (tomllib.TOMLDecodeError, TypeError, ValueError, AttributeError):
         return float(grader.Limits.wall_seconds)
+
+
+def wall_seconds(*, version: ExerciseVersion) -> float:
+    """The version's wall-clock limit per grading run (the engine's default if unset).
+
+    Read from exercise.toml alone, once per version, so claiming a row never waits
+    for a bundle build.
+    """
+    return _wall_seconds(version.content_hash, version.files.get("exercise.toml", ""))
 
 
 def clear_bundle_cache() -> None:

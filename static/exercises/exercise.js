@@ -4,7 +4,10 @@
 (function () {
   "use strict";
 
+  // The server says how long to wait before asking again (about when a queued
+  // submission's turn is expected); this is the fallback.
   const POLL_INTERVAL_MS = 400;
+  const MAX_POLL_INTERVAL_MS = 5000;
   const SAVE_DELAY_MS = 400;
 
   const page = document.getElementById("exercise");
@@ -196,6 +199,7 @@
   }
 
   async function poll(url) {
+    let wait = POLL_INTERVAL_MS;
     try {
       const response = await fetch(url, {
         credentials: "same-origin",
@@ -222,13 +226,17 @@
           setBusy(false);
           return;
         }
+        const hint = Number(data.poll_after_ms);
+        if (hint > 0) {
+          wait = Math.min(hint, MAX_POLL_INTERVAL_MS);
+        }
       }
     } catch (error) {
       // A dropped poll is retried below.
     }
     window.setTimeout(function () {
       poll(url);
-    }, POLL_INTERVAL_MS);
+    }, wait);
   }
 
   buttons.forEach(function (button) {
