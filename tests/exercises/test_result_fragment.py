@@ -33,6 +33,45 @@ def test_queued_fragment_shows_position(alice, bob, alice_client, exercise):
     assert "Queued (position 2)" in data["html"]
 
 
+def test_a_queued_page_is_told_to_ask_again_about_when_its_turn_comes(
+    alice, bob, alice_client, exercise, django_user_model, settings
+):
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    settings.TRACELAB_SUBMISSIONS_PER_MINUTE = 100
+    cache.clear()
+    # Nothing graded lately: the page keeps its own pace.
+    mine = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
+    assert _fragment(alice_client, mine)["poll_after_ms"] == 400
+
+    # 30 graded in the last 15 s (2 a second), and 9 queued ahead of this one.
+    done = submission_create(user=bob, exercise=exercise, code=CODE, mode="submit")
+    _finish(done, {"verdict": "passed", "score": 1.0})
+    Submission.objects.filter(pk=done.pk).update(finished_at=timezone.now())
+    for _ in range(29):
+        other = submission_create(user=bob, exercise=exercise, code=CODE, mode="run")
+        Submission.objects.filter(pk=other.pk).update(
+            status="done", verdict="passed", finished_at=timezone.now()
+        )
+    Submission.objects.filter(pk=mine.pk).delete()
+    for i in range(9):
+        user = django_user_model.objects.create_user(f"ahead-{i}")
+        submission_create(user=user, exercise=exercise, code=CODE, mode="submit")
+    mine = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
+    cache.clear()
+
+    data = _fragment(alice_client, mine)
+
+    assert "Queued (position 10)" in data["html"]
+    assert data["poll_after_ms"] == 3000  # 70% of the expected 5 s, capped at 3 s
+
+    submission_claim(submission_id=mine.pk, lease=timedelta(seconds=20))
+    assert _fragment(alice_client, mine)["poll_after_ms"] == 150
+    _finish(mine, {"verdict": "passed", "score": 1.0})
+    assert "poll_after_ms" not in _fragment(alice_client, mine)
+
+
 def test_running_fragment_says_running(alice, alice_client, exercise):
     submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
     submission_claim(submission_id=submission.pk, lease=timedelta(seconds=20))
