@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the views' exceptions first: a database away answers 503.
+    "coursesite.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "coursesite.urls"
