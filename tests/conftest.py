@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,11 +69,10 @@ def celery_worker(django_db_setup, redis_url, tmp_path_factory):
     from coursesite.celery import app
 
     app.conf.broker_url = redis_url
-    database = settings.DATABASES["default"]["NAME"]
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "REDIS_URL": redis_url,
         "TRACELAB_DEBUG": "1",
         "PYTHONUNBUFFERED": "1",
