@@ -13,6 +13,7 @@ INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
 
 
 @shared_task(
+    bind=True,
     name="exercises.tasks.grade_submission",
     autoretry_for=INFRASTRUCTURE_ERRORS,
     retry_backoff=1,
@@ -20,8 +21,8 @@ INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
     retry_jitter=False,
     max_retries=8,
 )
-def grade_submission(submission_id: int) -> None:
-    submission_grade(submission_id=submission_id)
+def grade_submission(self, submission_id: int) -> None:
+    submission_grade(submission_id=submission_id, task=self.request.id or "")
 
 
 @shared_task(name="exercises.tasks.recover_submissions")

@@ -6,10 +6,12 @@ or the sweeper, may take the row over only when the holder is known to be gone o
 lease has run out without the holder being known alive, so a submission is graded
 again only when its first grading cannot finish.
 
-An identity is `host|node pid|pid|start time`: the host (a container's own host name
-in a compose stack), the Celery worker's main process (the "node", which announces
-itself in the worker registry), and the grading process with its start time, so a
-recycled pid is never mistaken for the original process.
+An identity is `host|node pid|pid|start time|task`: the host (a container's own host
+name in a compose stack), the Celery worker's main process (the "node", which announces
+itself in the worker registry), the grading process with its start time, so a recycled
+pid is never mistaken for the original process, and the task delivery that claimed the
+row. A retried task keeps its id, so it recognises a claim its earlier attempt made
+before the database failed under it, even from another process.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Identity:
     node_pid: int
     pid: int
     started: str
+    task: str = ""
 
     @property
     def node(self) -> str:
@@ -48,14 +51,14 @@ class Identity:
         return f"{self.host}|{self.node_pid}"
 
     def __str__(self) -> str:
-        return f"{self.host}|{self.node_pid}|{self.pid}|{self.started}"
+        return f"{self.host}|{self.node_pid}|{self.pid}|{self.started}|{self.task}"
 
     @classmethod
     def parse(cls, text: str) -> Identity | None:
         parts = text.split("|")
-        if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
+        if len(parts) not in (4, 5) or not parts[1].isdigit() or not parts[2].isdigit():
             return None
-        return cls(parts[0], int(parts[1]), int(parts[2]), parts[3])
+        return cls(parts[0], int(parts[1]), int(parts[2]), parts[3], *parts[4:])
 
 
 def process_start_time(pid: int) -> str | None:
@@ -69,10 +72,11 @@ def process_start_time(pid: int) -> str | None:
     return text[text.rfind(")") + 2 :].split()[19]
 
 
-def current_identity() -> Identity:
-    """This process, as the holder of a lease."""
+def current_identity(task: str = "") -> Identity:
+    """This process, grading for the task delivery `task`, as the holder of a lease."""
     pid = os.getpid()
-    return Identity(socket.gethostname(), os.getppid(), pid, process_start_time(pid) or "0")
+    started = process_start_time(pid) or "0"
+    return Identity(socket.gethostname(), os.getppid(), pid, started, task.replace("|", ""))
 
 
 def node_identity() -> str:
@@ -138,17 +142,22 @@ def takeover_reason(
     expires_at: datetime | None,
     now: datetime,
     live_nodes: NodesReader,
-    me: str | None = None,
+    me: Identity | None = None,
 ) -> str | None:
     """Why a running row may be taken from its holder, or None when it may not.
 
     It may when the holder is known to be gone, when the lease ran out and the holder
     is not known to be alive, when the lease was abandoned long ago, or when the
-    holder is the asking process itself (an earlier grading of its own that could not
-    store its result).
+    holder is the asker itself: the same process (an earlier grading of its own that
+    could not store its result) or an earlier attempt of the same task (the database
+    failed under it after the claim was written).
     """
-    if me is not None and owner == me:
-        return "an earlier grading of this process could not store its result"
+    held = Identity.parse(owner)
+    if me is not None and held is not None:
+        if str(held) == str(me):
+            return "an earlier grading of this process could not store its result"
+        if me.task and held.task == me.task:
+            return "an earlier attempt of this task was cut off"
     holder = holder_state(owner, live_nodes=live_nodes)
     if holder is Holder.GONE:
         return f"holder {owner or 'unknown'} is gone"

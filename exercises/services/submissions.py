@@ -168,6 +168,7 @@ def submission_claim(
     *,
     submission_id: int,
     lease: timedelta,
+    task: str = "",
     live_nodes: leases.NodesReader = worker_registry.live_nodes_or_none,
 ) -> Claim | None:
     """Take a submission for grading; None when it is done or someone else holds it.
@@ -178,7 +179,8 @@ def submission_claim(
     of two racing claims exactly one wins. `live_nodes` is asked only for a running
     row whose holder is on another host.
     """
-    owner = str(leases.current_identity())
+    me = leases.current_identity(task)
+    owner = str(me)
     now = timezone.now()
     rows = Submission.objects.filter(id=submission_id)
     taken = {"status": Submission.Status.RUNNING, "lease_owner": owner, "started_at": now}
@@ -197,7 +199,7 @@ def submission_claim(
         expires_at=held["lease_expires_at"],
         now=now,
         live_nodes=live_nodes,
-        me=owner,
+        me=me,
     )
     if reason is None:
         return None
@@ -212,14 +214,15 @@ def submission_claim(
     return Claim(submission_id, owner, held["claims"] + 1)
 
 
-def submission_grade(*, submission_id: int) -> None:
+def submission_grade(*, submission_id: int, task: str = "") -> None:
     """Claim a submission, grade it, and store the result.
 
     Returns quietly when the row is gone, done, or held by a live grading (a duplicate
     delivery). A student's mistake, crash or timeout is a verdict from the grader. A
     failure of the grading machinery is retried in place a few times, then stored as
     an `error` verdict; the student's code is graded again only when no result could
-    be recorded. A database error propagates, so the task is retried later.
+    be recorded. A database error propagates, so the task is retried later; `task`
+    (the delivery's id, kept across retries) lets the retry recognise its own claim.
     """
     submission = (
         Submission.objects.select_related("exercise_version")
@@ -234,7 +237,7 @@ def submission_grade(*, submission_id: int) -> None:
         return
     version = submission.exercise_version
     lease = leases.lease_length(wall_seconds=grading.wall_seconds(version=version))
-    claim = submission_claim(submission_id=submission_id, lease=lease)
+    claim = submission_claim(submission_id=submission_id, lease=lease, task=task)
     if claim is None:
         return
     if claim.number > MAX_CLAIMS:

@@ -92,6 +92,22 @@ def test_a_row_whose_holder_died_is_taken_over_at_once(queued, caplog):
     assert "taken over" in caplog.text and "gone" in caplog.text
 
 
+def test_a_retried_task_takes_back_the_claim_its_cut_off_attempt_made(queued):
+    # The claim was written, then the database failed before the task could go on; the
+    # retry runs in another (live) process, and knows the claim by its task id.
+    hold(queued, live_process_owner() + "|delivery-7", expires_in=15)
+
+    other = submission_claim(
+        submission_id=queued.pk, lease=LEASE, task="delivery-8", live_nodes=no_registry
+    )
+    retry = submission_claim(
+        submission_id=queued.pk, lease=LEASE, task="delivery-7", live_nodes=no_registry
+    )
+
+    assert other is None
+    assert retry is not None and retry.owner.endswith("|delivery-7")
+
+
 def test_a_lease_abandoned_long_ago_is_taken_whoever_holds_it(queued):
     hold(queued, live_process_owner(), expires_in=-(leases.ABANDONED_AFTER.seconds + 5))
     assert submission_claim(submission_id=queued.pk, lease=LEASE, live_nodes=no_registry)

@@ -18,6 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from processes import ROOT, database_url, free_port, wait_for
 
@@ -189,9 +190,10 @@ def stack(django_db_setup, django_db_blocker, tmp_path_factory):
 def use_broker(app, url: str) -> None:
     """Point the test process's Celery app at another broker, dropping pooled connections.
 
-    Closing the pools is not enough: a closed pool stays cached and refuses to hand out
-    connections, so the app forgets it the way Celery does after a fork.
+    Closing a pool is not enough: kombu keeps closed pools in its registry (keyed by
+    broker) and hands them out again, so the registry is reset too, and the app forgets
+    its pools the way Celery does after a fork.
     """
-    app.pool.force_close_all()
+    kombu.pools.reset()
     app.conf.broker_url = url
     app._after_fork()

@@ -28,6 +28,7 @@ import os
 import platform
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +82,11 @@ class Command(BaseCommand):
         if not Exercise.objects.filter(slug=slug, current_version__isnull=False).exists():
             raise CommandError(f"exercise {slug!r} is not published on this database")
         students = self._students(options["students"], slug)
-        asyncio.run(self._run(options["url"], slug, students, options["timeout"]))
+        # Its own thread and event loop: the caller may already run one (a test process).
+        with ThreadPoolExecutor(max_workers=1) as runner:
+            runner.submit(
+                asyncio.run, self._run(options["url"], slug, students, options["timeout"])
+            ).result()
         elapsed = time.time() - self._started
         cpu = process_cpu.cpu_by_part(self._cpu_before, process_cpu.snapshot())
         cpu["(whole machine)"] = process_cpu.machine_busy_seconds() - self._machine_before
