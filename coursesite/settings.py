@@ -280,6 +280,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's consumer, made to survive a broker restart with tasks in flight (see there).
+CELERY_WORKER_CONSUMER = "coursesite.celery_consumer:Consumer"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 LOGGING = {

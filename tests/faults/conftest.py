@@ -2,8 +2,9 @@
 
 Everything is real and separate from the session's shared services, because these
 tests kill and restart them: a redis-server on a port of its own (restarted on the same
-port, empty, as one without persistence comes back), a Celery worker (its own process
-group, so the whole worker can be killed) and Celery beat sending the sweep.
+port, empty, as one without persistence comes back), and a Celery worker and Celery beat
+(sending the sweep) under supervisord, as `./tracelab run` runs them, so a worker that
+is killed or crashes is started again.
 """
 
 from __future__ import annotations
@@ -60,69 +61,88 @@ class Redis:
             self.process = None
 
 
-class CeleryProcess:
-    """`celery worker` or `celery beat` in a process group of its own, logging to a file."""
+class Supervised:
+    """Celery worker and beat under supervisord, as `./tracelab run` starts them.
 
-    def __init__(self, kind: str, env: dict[str, str], log: Path, *extra: str) -> None:
-        self.kind = kind
-        self.log = log
+    A worker that exits, killed or crashed, is started again by supervisord; its
+    output and that of every later worker go to one log, which the tests read.
+    """
+
+    def __init__(self, directory: Path, env: dict[str, str]) -> None:
+        self.directory = directory
+        self.conf = directory / "supervisord.conf"
+        self.log = directory / "worker.log"
+        self.log.touch()
+        celery = f"{sys.executable} -m celery -A coursesite"
+        common = (
+            f"directory={ROOT}\nautorestart=true\nstartsecs=1\nstartretries=100\n"
+            "stopasgroup=true\nkillasgroup=true\nstopwaitsecs=20\nredirect_stderr=true\n"
+        )
+        self.conf.write_text(
+            "[supervisord]\nnodaemon=true\n"
+            f"logfile={directory / 'supervisord.log'}\npidfile={directory / 'supervisord.pid'}\n"
+            f"[unix_http_server]\nfile={directory / 'supervisor.sock'}\n"
+            "[rpcinterface:supervisor]\n"
+            "supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface\n"
+            f"[supervisorctl]\nserverurl=unix://{directory / 'supervisor.sock'}\n"
+            f"[program:worker]\ncommand={celery} worker --loglevel info -Q cpu,gpu,housekeeping "
+            "--concurrency 2 --without-gossip --without-mingle\n"
+            f"stdout_logfile={self.log}\nstdout_logfile_maxbytes=0\n{common}"
+            f"[program:beat]\ncommand={celery} beat --loglevel info "
+            f"--schedule {directory / 'schedule'}\n"
+            f"stdout_logfile={directory / 'beat.log'}\nstdout_logfile_maxbytes=0\n{common}"
+        )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "coursesite", kind, "--loglevel", "info"]
-            + list(extra),
+            [str(Path(sys.executable).parent / "supervisord"), "-n", "-c", str(self.conf)],
             cwd=ROOT,
             env=env,
-            stdout=log.open("w"),
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self.wait_ready(ready_lines=1)
 
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+    def worker_pid(self) -> int | None:
+        answer = subprocess.run(
+            [str(Path(sys.executable).parent / "supervisorctl"), "-c", str(self.conf)]
+            + ["pid", "worker"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        return int(answer) if answer.isdigit() and answer != "0" else None
 
-    def wait_ready(self, timeout: float = 90) -> None:
-        marker = "ready." if self.kind == "worker" else "beat: Starting"
+    def ready_lines(self) -> int:
+        return self.log.read_text(errors="replace").count(" ready.")
+
+    def wait_ready(self, *, ready_lines: int, timeout: float = 90) -> None:
         wait_for(
-            lambda: marker in self.log.read_text(errors="replace"),
+            lambda: self.ready_lines() >= ready_lines,
             timeout=timeout,
-            what=f"celery {self.kind}",
+            what="celery worker",
             log=self.log,
         )
 
-    def pool_pids(self) -> list[int]:
-        children = []
-        for task in Path(f"/proc/{self.pid}/task").iterdir():
-            try:
-                children += [int(p) for p in (task / "children").read_text().split()]
-            except OSError:
-                continue
-        return children
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: the main process, its pool and sandboxes."""
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait(timeout=10)
+    def kill_worker(self) -> None:
+        """SIGKILL the worker's whole process group: main process, pool and sandboxes."""
+        pid = self.worker_pid()
+        assert pid, "no worker is running"
+        os.killpg(pid, signal.SIGKILL)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 class Stack:
     """The services under test, and what their logs say about gradings."""
 
     def __init__(self, directory: Path, database: str) -> None:
-        self.directory = directory
         self.redis = Redis(directory)
         self.redis.start()
-        self.env = {
+        env = {
             **os.environ,
             "DATABASE_URL": database,
             "REDIS_URL": self.redis.url,
@@ -130,45 +150,18 @@ class Stack:
             "PYTHONUNBUFFERED": "1",
             "TRACELAB_SWEEP_SECONDS": "2",
         }
-        self.logs: list[Path] = []
-        self.worker = self.start_worker()
-        self.beat = CeleryProcess(
-            "beat", self.env, directory / "beat.log", "--schedule", str(directory / "schedule")
-        )
-        self.beat.wait_ready()
-        self.worker.wait_ready()
-
-    def start_worker(self) -> CeleryProcess:
-        log = self.directory / f"worker-{len(self.logs)}.log"
-        self.logs.append(log)
-        return CeleryProcess(
-            "worker",
-            self.env,
-            log,
-            "-Q",
-            "cpu,gpu,housekeeping",
-            "--concurrency",
-            "2",
-            "--without-gossip",
-            "--without-mingle",
-        )
-
-    def replace_worker(self) -> None:
-        self.worker = self.start_worker()
-        self.worker.wait_ready()
+        self.celery = Supervised(directory, env)
 
     def gradings(self) -> tuple[Counter, Counter]:
         """Per submission id: finished sandbox gradings, and those whose result was stored."""
         finished, stored = Counter(), Counter()
-        for log in self.logs:
-            for match in GRADED.finditer(log.read_text(errors="replace")):
-                finished[int(match.group(1))] += 1
-                stored[int(match.group(1))] += match.group(2) == "stored"
+        for match in GRADED.finditer(self.celery.log.read_text(errors="replace")):
+            finished[int(match.group(1))] += 1
+            stored[int(match.group(1))] += match.group(2) == "stored"
         return finished, stored
 
     def stop(self) -> None:
-        self.beat.stop()
-        self.worker.stop()
+        self.celery.stop()
         self.redis.stop()
 
 

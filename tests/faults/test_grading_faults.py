@@ -136,8 +136,10 @@ def test_a_killed_worker_replaced_by_a_new_one_loses_nothing(stack, burst):
         timeout=60,
         what="the burst under way",
     )
-    stack.worker.kill()
-    stack.replace_worker()
+    started = stack.celery.ready_lines()
+    stack.celery.kill_worker()
+    # supervisord starts a new worker; the fault ends when it is ready.
+    stack.celery.wait_ready(ready_lines=started + 1)
     fault_end = time.time()
 
     check_outcome(stack, ids, fault_end=fault_end, killed=2, name="worker killed")
