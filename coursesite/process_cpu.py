@@ -4,8 +4,9 @@ Benchmarks take a snapshot before and after a load and print the difference per 
 which shows where the machine's cores went: web server, Celery workers (with the
 sandboxes they start), Redis, the database, the load generator itself.
 
-A process is put in the part of its nearest classified ancestor, so a sandbox's
-bubblewrap and Python processes count for the worker that started them. Time of
+A process is put in the part of its nearest classified ancestor; a sandbox's
+bubblewrap and Python processes are a part of their own ("sandboxes": the grading
+itself, next to the worker's own share). Time of
 processes that exited and were reaped counts for their parent (cutime/cstime).
 """
 
@@ -19,6 +20,9 @@ _CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 # (part, test on the command line) in order of precedence.
 PARTS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    # Sandboxes first: bubblewrap's processes are re-parented away from the worker
+    # that started them, so their ancestry does not lead back to it.
+    ("sandboxes", lambda cmd: "bwrap" in cmd or "harness.zygote" in cmd),
     ("web", lambda cmd: "gunicorn" in cmd or "uvicorn" in cmd or "runserver" in cmd),
     ("worker", lambda cmd: "celery" in cmd and " worker" in cmd),
     ("beat", lambda cmd: "celery" in cmd and " beat" in cmd),

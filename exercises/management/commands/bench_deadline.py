@@ -89,7 +89,11 @@ class Command(BaseCommand):
             ).result()
         elapsed = time.time() - self._started
         cpu = process_cpu.cpu_by_part(self._cpu_before, process_cpu.snapshot())
-        cpu["(whole machine)"] = process_cpu.machine_busy_seconds() - self._machine_before
+        whole = process_cpu.machine_busy_seconds() - self._machine_before
+        # Processes that ended during the run and were reaped outside the service (a
+        # retired sandbox's jobs, for one) are only in the machine's total.
+        cpu["(not attributed)"] = max(0.0, whole - sum(cpu.values()))
+        cpu["(whole machine)"] = whole
         self._report(students, elapsed, cpu)
 
     # -- setting up the class -----------------------------------------------------------
