@@ -13,30 +13,20 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from processes import ROOT, free_port
 
 from coursesite.http_session import Session
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[2]
 ADAMW = ROOT / "exercises" / "bank" / "adamw" / "solution.py"
 SPAWNED = re.compile(r"spawned: '(\w+)' with pid (\d+)")
-
-# tests/conftest.py has the same two helpers; a test module outside that directory
-# cannot import them reliably (every directory's conftest is a module named `conftest`).
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(predicate, *, timeout: float, what: str, log: Path) -> None:

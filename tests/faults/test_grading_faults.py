@@ -68,6 +68,15 @@ def wait_until(predicate, *, timeout: float, what: str) -> None:
     raise AssertionError(f"{what} within {timeout} s")
 
 
+def wait_for_burst(ids: list[int]) -> None:
+    """Until the worker is busy with the burst: the first verdicts are in."""
+    wait_until(
+        lambda: Submission.objects.filter(pk__in=ids, status="done").count() >= 10,
+        timeout=60,
+        what="the burst under way",
+    )
+
+
 def running(submission_id: int) -> Submission | None:
     return Submission.objects.filter(pk=submission_id, status="running").first()
 
@@ -134,11 +143,7 @@ def test_a_pool_process_killed_mid_grading_loses_nothing(stack, burst):
 
 def test_a_killed_worker_replaced_by_a_new_one_loses_nothing(stack, burst):
     ids = burst(80)
-    wait_until(
-        lambda: Submission.objects.filter(pk__in=ids, status="done").count() >= 10,
-        timeout=60,
-        what="the burst under way",
-    )
+    wait_for_burst(ids)
     started = stack.celery.ready_lines()
     stack.celery.kill_worker()
     # supervisord starts a new worker; the fault ends when it is ready.
@@ -150,11 +155,7 @@ def test_a_killed_worker_replaced_by_a_new_one_loses_nothing(stack, burst):
 
 def test_redis_restarted_during_a_burst_loses_nothing(stack, burst):
     ids = burst(80)
-    wait_until(
-        lambda: Submission.objects.filter(pk__in=ids, status="done").count() >= 10,
-        timeout=60,
-        what="the burst under way",
-    )
+    wait_for_burst(ids)
     stack.redis.stop()
     time.sleep(2)
     stack.redis.start()  # empty: no persistence, as in production without AOF
@@ -171,11 +172,7 @@ def test_the_database_restarted_during_a_burst_loses_nothing(stack, burst):
     except Unsupported as exc:
         pytest.skip(str(exc))
     ids = burst(80)
-    wait_until(
-        lambda: Submission.objects.filter(pk__in=ids, status="done").count() >= 10,
-        timeout=60,
-        what="the burst under way",
-    )
+    wait_for_burst(ids)
     control.restart()
     fault_end = time.time()
 
@@ -188,11 +185,7 @@ def test_a_database_refusing_connections_for_seconds_loses_nothing(stack, burst)
     except Unsupported as exc:
         pytest.skip(str(exc))
     ids = burst(80)
-    wait_until(
-        lambda: Submission.objects.filter(pk__in=ids, status="done").count() >= 10,
-        timeout=60,
-        what="the burst under way",
-    )
+    wait_for_burst(ids)
     with control.refuse_connections(4):
         pass
     fault_end = time.time()
