@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster for the test suite, under var/pg (or $TRACELAB_VAR_DIR/pg).
+# A throwaway PostgreSQL cluster for the test suite, under var/pg (or $TRACELAB_VAR_DIR/pg;
+# under /tmp when run as root from a checkout the postgres user cannot reach).
 #
 #   tools/testdb.sh start          (re)create the cluster from scratch and start it
 #   tools/testdb.sh stop           stop it (the files stay until the next start)
@@ -25,6 +26,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VAR="${TRACELAB_VAR_DIR:-$ROOT/var}"
 [[ "$VAR" == /* ]] || VAR="$ROOT/$VAR"
 PGROOT="$VAR/pg"
+# As root the server runs as `postgres`, which must be able to reach its directory: a
+# checkout inside a private folder (mktemp -d makes them 0700) is out of its reach, so
+# the cluster then lives in a folder of its own under /tmp, named after the checkout.
+if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 && [ -d "$VAR" ] &&
+  ! setpriv --reuid=postgres --regid=postgres --clear-groups test -x "$VAR" 2>/dev/null; then
+  PGROOT="/tmp/tracelab-testdb-$(printf %s "$VAR" | sha256sum | cut -c1-12)"
+fi
 DATA="$PGROOT/data"
 RUN="$PGROOT/run"
 LOG="$PGROOT/log/postgresql.log"
