@@ -46,6 +46,11 @@ class Identity:
     task: str = ""
 
     @property
+    def process(self) -> tuple[str, int, str]:
+        """The grading process itself, whichever task it is running."""
+        return (self.host, self.pid, self.started)
+
+    @property
     def node(self) -> str:
         """The worker main process this grading process belongs to."""
         return f"{self.host}|{self.node_pid}"
@@ -154,7 +159,9 @@ def takeover_reason(
     """
     held = Identity.parse(owner)
     if me is not None and held is not None:
-        if str(held) == str(me):
+        # A process grades one submission at a time: if it is asking, it is not grading
+        # the row it holds.
+        if held.process == me.process:
             return "an earlier grading of this process could not store its result"
         if me.task and held.task == me.task:
             return "an earlier attempt of this task was cut off"
