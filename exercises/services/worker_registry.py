@@ -65,12 +65,14 @@ class Registry:
         pipe.sadd(NODES_KEY, node)
         pipe.execute()
 
-    def live_nodes(self) -> dict[str, dict]:
+    def _announcements(self) -> dict[str, dict | None]:
+        """Every known node and its last announcement (None once it has expired)."""
         nodes = sorted(n.decode() for n in self.client.smembers(NODES_KEY))
-        if not nodes:
-            return {}
-        values = self.client.mget([_node_key(n) for n in nodes])
-        return {n: json.loads(v) for n, v in zip(nodes, values, strict=True) if v is not None}
+        values = self.client.mget([_node_key(n) for n in nodes]) if nodes else []
+        return {n: None if v is None else json.loads(v) for n, v in zip(nodes, values, strict=True)}
+
+    def live_nodes(self) -> dict[str, dict]:
+        return {node: value for node, value in self._announcements().items() if value}
 
     def resend_queued_before(self, now: float) -> tuple[float | None, dict[str, dict]]:
         """The time before which queued rows' messages may be lost, and the live nodes.
@@ -80,17 +82,15 @@ class Registry:
         if self.client.set(EPOCH_KEY, str(now), nx=True):
             logger.warning("the broker has no epoch key (a restart?): re-sending queued rows")
             self._lost_at(now)
-        nodes = sorted(n.decode() for n in self.client.smembers(NODES_KEY))
-        values = self.client.mget([_node_key(n) for n in nodes]) if nodes else []
         live = {}
-        for node, value in zip(nodes, values, strict=True):
+        for node, value in self._announcements().items():
             if value is None:
                 # SREM returns 1 for one sweeper only, so a vanished node is one loss.
                 if self.client.srem(NODES_KEY, node):
                     logger.warning("worker %s vanished: re-sending queued rows", node)
                     self._lost_at(now)
             else:
-                live[node] = json.loads(value)
+                live[node] = value
         raw = self.client.get(RESEND_BEFORE_KEY)
         return (float(raw) if raw else None), live
 
