@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from exercises import views_authoring as authoring
 from exercises import views_instructor as views
+from exercises import views_regrade as regrade
 
 app_name = "instructor"
 
@@ -26,29 +28,31 @@ urlpatterns = [
         views.export_submissions,
         name="export_submissions",
     ),
-    path("exercises/", views.exercise_list, name="exercises"),
-    path("exercises/new/", views.draft_new, name="draft_new"),
-    path("exercises/import/", views.draft_import, name="draft_import"),
-    path("exercises/drafts/<int:draft_id>/", views.draft_edit, name="draft"),
-    path("exercises/drafts/<int:draft_id>/validate", views.draft_validate, name="draft_validate"),
+    path("exercises/", authoring.exercise_list, name="exercises"),
+    path("exercises/new/", authoring.draft_new, name="draft_new"),
+    path("exercises/import/", authoring.draft_import, name="draft_import"),
+    path("exercises/drafts/<int:draft_id>/", authoring.draft_edit, name="draft"),
+    path(
+        "exercises/drafts/<int:draft_id>/validate", authoring.draft_validate, name="draft_validate"
+    ),
     path(
         "exercises/drafts/<int:draft_id>/validation",
-        views.draft_validation,
+        authoring.draft_validation,
         name="draft_validation",
     ),
-    path("exercises/drafts/<int:draft_id>/publish", views.draft_publish, name="draft_publish"),
-    path("exercises/drafts/<int:draft_id>/delete", views.draft_delete, name="draft_delete"),
-    path("exercises/<slug:exercise_slug>/edit", views.exercise_edit, name="exercise_edit"),
-    path("exercises/<slug:exercise_slug>/export.zip", views.exercise_export, name="export_zip"),
-    path("exercises/<slug:exercise_slug>/regrade/", views.regrade_page, name="regrade"),
+    path("exercises/drafts/<int:draft_id>/publish", authoring.draft_publish, name="draft_publish"),
+    path("exercises/drafts/<int:draft_id>/delete", authoring.draft_delete, name="draft_delete"),
+    path("exercises/<slug:exercise_slug>/edit", authoring.exercise_edit, name="exercise_edit"),
+    path("exercises/<slug:exercise_slug>/export.zip", authoring.exercise_export, name="export_zip"),
+    path("exercises/<slug:exercise_slug>/regrade/", regrade.regrade_page, name="regrade"),
     path(
         "exercises/<slug:exercise_slug>/regrade/<int:regrade_id>/",
-        views.regrade_detail,
+        regrade.regrade_detail,
         name="regrade_detail",
     ),
     path(
         "exercises/<slug:exercise_slug>/regrade/<int:regrade_id>/progress",
-        views.regrade_progress,
+        regrade.regrade_progress,
         name="regrade_progress",
     ),
 ]
