@@ -8,6 +8,7 @@ from django import forms
 from django.forms import formset_factory
 
 from exercises.models import Track
+from exercises.params import validate_date_in_range
 from exercises.services.authoring import FILE_ID_RE, MAX_ZIP_BYTES, NEW_MISTAKE_SOURCE
 
 MAIN_FILES = {
@@ -57,10 +58,16 @@ class JoinForm(forms.Form):
 class DashboardFilterForm(forms.Form):
     lesson = forms.ChoiceField(required=False, label="Lesson")
     start = forms.DateField(
-        required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     end = forms.DateField(
-        required=False, label="To", widget=forms.DateInput(attrs={"type": "date"})
+        required=False,
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
 
     def __init__(self, *args, lessons=(), **kwargs) -> None:

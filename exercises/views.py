@@ -4,7 +4,6 @@ Decisions live in services and selectors."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -22,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from exercises import selectors
+from exercises import params, selectors
 from exercises.diffs import code_diff, highlight_python
 from exercises.markdown import render_markdown, strip_leading_title
 from exercises.models import Submission
@@ -148,11 +147,15 @@ def submission_diff(request: HttpRequest, submission_id: int, other_id: int) -> 
 @login_required
 @require_GET
 def submission_compare(request: HttpRequest, slug: str) -> HttpResponse:
-    """The history page's compare form: a plain GET that lands on the diff's own URL."""
+    """The history page's compare form: a plain GET that lands on the diff's own URL.
+
+    Its selects always send two ids; anything else is a hand-made URL and gets a 400.
+    """
     try:
-        old, new = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
-    except ValueError:
-        return redirect("exercise_history", slug=slug)
+        old = params.record_id(request.GET.get("a"), name="The older attempt")
+        new = params.record_id(request.GET.get("b"), name="The newer attempt")
+    except params.BadParameter as exc:
+        return params.bad_request(f"{exc} Pick two attempts on the history page.")
     if old > new:
         old, new = new, old
     return redirect("submission_diff", submission_id=old, other_id=new)
@@ -198,11 +201,9 @@ def api_submission_create(request: HttpRequest, slug: str) -> HttpResponse:
             status=413,
         )
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return JsonResponse(
-            {"error": 'Send a JSON object: {"code": ..., "mode": ...}.'}, status=400
-        )
+        payload = params.json_body(body, hint='Send a JSON object: {"code": ..., "mode": ...}.')
+    except params.BadParameter as exc:
+        return JsonResponse({"error": str(exc)}, status=400)
     if not isinstance(payload, dict) or not isinstance(payload.get("code"), str):
         return JsonResponse({"error": 'The field "code" (a string) is required.'}, status=400)
     mode = payload.get("mode", Submission.Mode.SUBMIT)

@@ -39,6 +39,7 @@ from exercises.models import (
     QuizAttempt,
     Submission,
 )
+from exercises.params import BadParameter, bad_request, text_param
 from exercises.services import cohorts, dashboard
 from exercises.services.cohorts import CohortError
 from exercises.view_access import cohort_or_404, exercise_or_404, instructor_required
@@ -196,6 +197,8 @@ def cohort_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     lessons = dashboard.cohort_lessons(cohort)
     form, filters = _filters(request, lessons)
     board = dashboard.cohort_dashboard(cohort=cohort, filters=filters, lessons=lessons)
+    # Unusable filters: the whole class is shown, with the form saying what was wrong.
+    status = 400 if form.is_bound and not form.is_valid() else 200
     return render(
         request,
         "exercises/instructor/dashboard.html",
@@ -210,6 +213,7 @@ def cohort_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "hard_percent": dashboard.HARD_ITEM_PERCENT,
             "low_discrimination": dashboard.LOW_DISCRIMINATION,
         },
+        status=status,
     )
 
 
@@ -273,8 +277,11 @@ def student_timeline(request: HttpRequest, slug: str, username: str) -> HttpResp
 def exercise_submissions(request: HttpRequest, slug: str, exercise_slug: str) -> HttpResponse:
     cohort = cohort_or_404(request, slug)
     exercise = exercise_or_404(exercise_slug)
-    mistake = request.GET.get("mistake", "")
-    verdict = request.GET.get("verdict", "")
+    try:
+        mistake = text_param(request.GET.get("mistake"), name="mistake")
+        verdict = text_param(request.GET.get("verdict"), name="verdict")
+    except BadParameter as exc:
+        return bad_request(str(exc))
     queryset = (
         Submission.objects.filter(
             exercise=exercise,
@@ -310,6 +317,18 @@ def exercise_submissions(request: HttpRequest, slug: str, exercise_slug: str) ->
     )
 
 
+def _filter_errors(form: DashboardFilterForm) -> HttpResponse | None:
+    """A 400 naming what is wrong with an export's filters, before anything is streamed."""
+    if not form.is_bound or form.is_valid():
+        return None
+    problems = [
+        f"{form.fields[name].label if name in form.fields else 'Filters'}: {error}"
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
+    return bad_request("The export's filters cannot be used. " + " ".join(problems))
+
+
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         dashboard.csv_stream(rows), content_type="text/csv; charset=utf-8"
@@ -321,18 +340,24 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 
 @require_GET
 @instructor_required
-def export_grades(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def export_grades(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = cohort_or_404(request, slug)
     lessons = dashboard.cohort_lessons(cohort)
-    _, filters = _filters(request, lessons)
+    form, filters = _filters(request, lessons)
+    if (refused := _filter_errors(form)) is not None:
+        return refused
     board = dashboard.cohort_dashboard(cohort=cohort, filters=filters, lessons=lessons)
     return _csv_response(dashboard.grades_csv_rows(dashboard=board), f"{cohort.slug}-grades.csv")
 
 
 @require_GET
 @instructor_required
-def export_submissions(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+def export_submissions(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = cohort_or_404(request, slug)
-    _, filters = _filters(request, dashboard.cohort_lessons(cohort))
+    form, filters = _filters(request, dashboard.cohort_lessons(cohort))
+    if (refused := _filter_errors(form)) is not None:
+        return refused
+    # Built (and its filters checked) here: a failure inside the stream would cut the
+    # file off after its first lines.
     rows = dashboard.submissions_csv_rows(cohort=cohort, filters=filters)
     return _csv_response(rows, f"{cohort.slug}-submissions.csv")

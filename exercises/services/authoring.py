@@ -17,6 +17,7 @@ import re
 import stat
 import tomllib
 import zipfile
+import zlib
 from typing import IO, TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -439,6 +440,30 @@ def _skipped(name: str) -> bool:
     )
 
 
+# What zipfile raises on a damaged member: a bad CRC, a truncated or corrupt stream,
+# overlapping entries, a compression method it cannot inflate.
+_ZIP_READ_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+)
+
+
+def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """At most MAX_FILE_BYTES + 1 inflated bytes of one member (its CRC checked when whole)."""
+    try:
+        with archive.open(info) as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    except _ZIP_READ_ERRORS as exc:
+        raise AuthoringError(
+            f"The zip is damaged: {info.filename!r} cannot be read ({exc})."
+        ) from exc
+
+
 def zip_read_bundle_files(upload: IO[bytes], *, size: int | None = None) -> dict[str, str]:
     """Read a bundle from a zip, refusing anything that could escape or exhaust.
 
@@ -453,8 +478,8 @@ def zip_read_bundle_files(upload: IO[bytes], *, size: int | None = None) -> dict
         raise AuthoringError(f"The zip is larger than {MAX_ZIP_BYTES // (1 << 20)} MiB.")
     try:
         archive = zipfile.ZipFile(upload)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise AuthoringError("That file is not a zip archive.") from exc
+    except _ZIP_READ_ERRORS as exc:
+        raise AuthoringError("That file is not a zip archive (or it is damaged).") from exc
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_FILES * 4:
@@ -488,8 +513,7 @@ def zip_read_bundle_files(upload: IO[bytes], *, size: int | None = None) -> dict
         for name, info in raw.items():
             if info.file_size > MAX_FILE_BYTES:
                 raise AuthoringError(f"{name!r} is larger than {MAX_FILE_BYTES // 1024} KiB.")
-            with archive.open(info) as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+            data = _zip_member(archive, info)
             if len(data) > MAX_FILE_BYTES:
                 raise AuthoringError(f"{name!r} is larger than {MAX_FILE_BYTES // 1024} KiB.")
             total += len(data)

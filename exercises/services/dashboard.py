@@ -41,6 +41,7 @@ from exercises.models import (
     QuizItem,
     Submission,
 )
+from exercises.params import clamp_date
 
 # A student with at least this many failed submissions and no pass is "stuck".
 STUCK_FAILED_ATTEMPTS = 3
@@ -62,14 +63,16 @@ class DashboardFilters:
     end: date | None = None  # inclusive
 
     def time_range(self) -> tuple[datetime | None, datetime | None]:
-        """[from, until) as aware datetimes in the current time zone."""
+        """[from, until) as aware datetimes in the current time zone.
+
+        Dates outside the range the filter form accepts are moved into it: the day after
+        date.max, or date.min shifted to UTC, does not exist.
+        """
         tz = timezone.get_current_timezone()
-        since = datetime.combine(self.start, time.min, tzinfo=tz) if self.start else None
-        until = (
-            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz)
-            if self.end
-            else None
-        )
+        start = clamp_date(self.start) if self.start else None
+        end = clamp_date(self.end) if self.end else None
+        since = datetime.combine(start, time.min, tzinfo=tz) if start else None
+        until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz) if end else None
         return since, until
 
     @property
@@ -920,7 +923,11 @@ def grades_csv_rows(*, dashboard: Dashboard) -> Iterator[list[Any]]:
 def submissions_csv_rows(
     *, cohort: Cohort, filters: DashboardFilters | None = None
 ) -> Iterator[list[Any]]:
-    """One row per submission of the cohort's students (both modes), oldest first."""
+    """One row per submission of the cohort's students (both modes), oldest first.
+
+    The query is built when this is called, not when the first row is asked for, so a
+    filter that cannot be used fails before a response starts streaming.
+    """
     filters = filters or DashboardFilters()
     queryset = _in_range(
         Submission.objects.filter(user_id__in=_member_ids(cohort)), "created_at", filters
@@ -943,6 +950,10 @@ def submissions_csv_rows(
             "diagnoses",
         )
     )
+    return _submissions_csv_lines(rows)
+
+
+def _submissions_csv_lines(rows) -> Iterator[list[Any]]:
     yield [
         "submission",
         "student",

@@ -378,6 +378,134 @@ def test_import_refuses_non_zips_oversized_uploads_and_missing_toml(ines):
         authoring.draft_import_zip(upload=_zip({"x/prompt.md": b"hi"}), author=ines)
 
 
+def _stored_zip(entries: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _bad_crc_zip() -> bytes:
+    """A well-formed archive whose prompt.md no longer matches its CRC-32."""
+    data = bytearray(_stored_zip(_bundle_entries()))
+    text = files_for()["prompt.md"].encode()
+    at = bytes(data).index(text)
+    data[at] ^= 0x01
+    return bytes(data)
+
+
+def _corrupt_deflate_zip() -> bytes:
+    entries = _bundle_entries()
+    data = bytearray(_stored_zip(entries, zipfile.ZIP_DEFLATED))
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("sgd-wd/solution.py")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start, start + info.compress_size):
+        data[offset] = 0xFF
+    return bytes(data)
+
+
+def _unknown_method_zip() -> bytes:
+    """Entries that claim a compression method zipfile cannot inflate (Deflate64)."""
+    data = bytearray(_stored_zip(_bundle_entries()))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    for info in archive.infolist():
+        data[info.header_offset + 8 : info.header_offset + 10] = (9).to_bytes(2, "little")
+    central = bytes(data).index(b"PK\x01\x02")
+    while central != -1:
+        data[central + 10 : central + 12] = (9).to_bytes(2, "little")
+        central = bytes(data).find(b"PK\x01\x02", central + 4)
+    return bytes(data)
+
+
+def _truncated_member_zip() -> bytes:
+    """The central directory is intact but a member's data is cut short."""
+    data = _stored_zip(_bundle_entries())
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    info = archive.getinfo("sgd-wd/solution.py")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    end = start + info.compress_size
+    # The member's bytes are removed and every later offset shifted down with them.
+    shortened = data[: start + 4] + data[end:]
+    cut = end - (start + 4)
+    buffer = bytearray(shortened)
+    central = bytes(buffer).index(b"PK\x01\x02")
+    position = central
+    while position != -1:
+        offset = int.from_bytes(buffer[position + 42 : position + 46], "little")
+        if offset > start:
+            buffer[position + 42 : position + 46] = (offset - cut).to_bytes(4, "little")
+        position = bytes(buffer).find(b"PK\x01\x02", position + 4)
+    end_record = bytes(buffer).rindex(b"PK\x05\x06")
+    directory = int.from_bytes(buffer[end_record + 16 : end_record + 20], "little")
+    buffer[end_record + 16 : end_record + 20] = (directory - cut).to_bytes(4, "little")
+    return bytes(buffer)
+
+
+BROKEN_ZIPS = {
+    "bad-crc": _bad_crc_zip,
+    "corrupt-deflate": _corrupt_deflate_zip,
+    "unknown-method": _unknown_method_zip,
+    "truncated-member": _truncated_member_zip,
+    "truncated-archive": lambda: _stored_zip(_bundle_entries())[:-40],
+    "cut-in-half": lambda: _stored_zip(_bundle_entries())[:900],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_ZIPS))
+def test_import_of_a_damaged_zip_is_an_authoring_error(ines, kind):
+    with pytest.raises(AuthoringError, match="damaged|not a zip|cannot be read"):
+        authoring.draft_import_zip(upload=io.BytesIO(BROKEN_ZIPS[kind]()), author=ines)
+    assert not ExerciseDraft.objects.exists()
+
+
+@pytest.mark.parametrize("kind", sorted(BROKEN_ZIPS))
+def test_import_view_answers_a_damaged_zip_with_a_form_error(ines_client, kind):
+    upload = SimpleUploadedFile("b.zip", BROKEN_ZIPS[kind](), "application/zip")
+    response = ines_client.post(reverse("instructor:draft_import"), {"bundle": upload})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "damaged" in page or "not a zip" in page or "cannot be read" in page
+    assert not ExerciseDraft.objects.exists()
+
+
+def test_import_refuses_an_absurd_number_of_entries(ines):
+    entries = _bundle_entries()
+    entries.update({f"sgd-wd/d{n}/": b"" for n in range(5000)})
+    with pytest.raises(AuthoringError, match="too many entries"):
+        authoring.draft_import_zip(upload=io.BytesIO(_stored_zip(entries)), author=ines)
+
+
+def test_import_refuses_one_member_that_inflates_past_its_claimed_size(ines):
+    """A zip bomb that lies about its size in the directory is stopped by the bytes read."""
+    entries = _bundle_entries()
+    entries["sgd-wd/mistakes/bomb.py"] = b"#" * (4 << 20)
+    data = bytearray(_stored_zip(entries, zipfile.ZIP_DEFLATED))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = archive.getinfo("sgd-wd/mistakes/bomb.py")
+    # Claim 10 bytes, in both the local header and the central directory.
+    data[info.header_offset + 22 : info.header_offset + 26] = (10).to_bytes(4, "little")
+    position = bytes(data).index(b"PK\x01\x02")
+    while position != -1:
+        name_length = int.from_bytes(data[position + 28 : position + 30], "little")
+        if bytes(data[position + 46 : position + 46 + name_length]) == b"sgd-wd/mistakes/bomb.py":
+            data[position + 24 : position + 28] = (10).to_bytes(4, "little")
+        position = bytes(data).find(b"PK\x01\x02", position + 4)
+    with pytest.raises(AuthoringError, match="larger than|damaged"):
+        authoring.draft_import_zip(upload=io.BytesIO(bytes(data)), author=ines)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["sgd-wd/../../etc/cron.d/x", "../x.py", "sgd-wd/mistakes/../../../x.py", "sgd-wd/a\\b.py"],
+)
+def test_import_refuses_path_traversal_names(ines, name):
+    with pytest.raises(AuthoringError):
+        authoring.draft_import_zip(
+            upload=io.BytesIO(_stored_zip({**_bundle_entries(), name: b"x"})), author=ines
+        )
+
+
 # -- views -----------------------------------------------------------------------------
 def _post_data(draft, **overrides):
     files = draft.files

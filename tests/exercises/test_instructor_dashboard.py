@@ -300,8 +300,30 @@ def test_dashboard_filters_come_from_the_query_string(course, ines_client):
 def test_dashboard_reports_a_bad_date_range(course, ines_client):
     url = reverse("instructor:dashboard", args=[course["cohort"].slug])
     response = ines_client.get(url, {"start": "2027-02-01", "end": "2027-01-01"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The start date is after the end date." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"end": "9999-12-31"},
+        {"start": "0001-01-01"},
+        {"start": "1999-12-31"},
+        {"end": "3000-01-01"},
+    ],
+)
+def test_dashboard_reports_dates_out_of_range_with_a_400(course, ines_client, query):
+    url = reverse("instructor:dashboard", args=[course["cohort"].slug])
+    response = ines_client.get(url, query)
+    assert response.status_code == 400
+    assert "Pick a date between 2000-01-01 and 2999-12-31" in response.content.decode()
+
+
+def test_filters_far_in_the_future_do_not_overflow():
+    far = DashboardFilters(start=date.min, end=date.max)
+    since, until = far.time_range()
+    assert since is not None and until is not None and since < until
 
 
 def _populate(cohort, exercises, lesson, students, django_user_model, prefix):
@@ -365,6 +387,23 @@ def test_exercise_drill_down_lists_the_cohorts_submissions_and_filters_by_mistak
 
     filtered = ines_client.get(url, {"mistake": "coupled-l2"}).content.decode()
     assert "alice_code" in filtered and "bob_code" not in filtered
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"mistake": "coupled\x00l2"}, {"mistake": "m" * 5000}, {"verdict": "passed\x00"}],
+    ids=["nul-mistake", "long-mistake", "nul-verdict"],
+)
+def test_exercise_drill_down_refuses_unusable_filters_with_a_400(course, ines_client, query):
+    url = reverse("instructor:cohort_exercise", args=[course["cohort"].slug, "adamw"])
+    response = ines_client.get(url, query)
+    assert response.status_code == 400
+
+
+def test_exercise_drill_down_with_a_malformed_page_number_shows_a_page(course, ines_client):
+    url = reverse("instructor:cohort_exercise", args=[course["cohort"].slug, "adamw"])
+    for page in ("-1", "x", "9" * 40, "1e309", "0"):
+        assert ines_client.get(url, {"page": page}).status_code == 200, page
 
 
 def test_exercise_drill_down_pages(course, ines_client, alice):

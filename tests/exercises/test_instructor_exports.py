@@ -113,3 +113,44 @@ def test_pending_submissions_are_exported_with_their_status(graded, ines_client,
     make_submission(alice, Exercise.objects.get(slug="adamw"), status="queued")
     _, rows = _read(ines_client.get(reverse("instructor:export_submissions", args=[graded.slug])))
     assert rows[-1][6:] == ["queued", "", ""]
+
+
+OUT_OF_RANGE_DATES = [
+    {"end": "9999-12-31"},
+    {"start": "9999-12-31"},
+    {"start": "0001-01-01"},
+    {"start": "0001-01-01", "end": "9999-12-31"},
+    {"end": "1970-02-30"},
+    {"start": "yesterday"},
+    {"end": "2024-01-01\x00"},
+    {"start": "2024-13-01"},
+    {"end": "9" * 40},
+]
+
+
+@pytest.mark.parametrize("name", ["export_grades", "export_submissions"])
+@pytest.mark.parametrize("query", OUT_OF_RANGE_DATES)
+def test_exports_refuse_unusable_dates_with_a_clear_400_before_streaming(
+    graded, ines_client, name, query
+):
+    response = ines_client.get(reverse(f"instructor:{name}", args=[graded.slug]), query)
+    assert response.status_code == 400
+    assert not response.streaming
+    assert "date" in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("name", ["export_grades", "export_submissions"])
+def test_exports_refuse_an_unknown_lesson_and_a_reversed_range(graded, ines_client, name):
+    url = reverse(f"instructor:{name}", args=[graded.slug])
+    assert ines_client.get(url, {"lesson": "no-such-lesson"}).status_code == 400
+    response = ines_client.get(url, {"start": "2024-02-01", "end": "2024-01-01"})
+    assert response.status_code == 400
+    assert "start date is after the end date" in response.content.decode()
+
+
+def test_exports_accept_the_widest_allowed_range(graded, ines_client):
+    query = {"start": "2000-01-01", "end": "2999-12-31"}
+    for name in ("export_grades", "export_submissions"):
+        url = reverse(f"instructor:{name}", args=[graded.slug])
+        _, rows = _read(ines_client.get(url, query))
+        assert len(rows) > 1, name

@@ -240,9 +240,45 @@ def test_compare_form_lands_on_the_diff_older_first(alice, alice_client, exercis
     response = alice_client.get(url, {"a": new.pk, "b": old.pk})
 
     assert response["Location"] == reverse("submission_diff", args=[old.pk, new.pk])
-    assert alice_client.get(url, {"a": "x"})["Location"] == reverse(
-        "exercise_history", args=["adamw"]
-    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"a": "-1", "b": "-5"},
+        {"a": "x", "b": "1"},
+        {"a": "1"},
+        {},
+        {"a": "1.5", "b": "2"},
+        {"a": "0", "b": "2"},
+        {"a": "1", "b": "9" * 30},
+        {"a": "1", "b": "1e3"},
+        {"a": "\x00", "b": "2"},
+    ],
+    ids=["negative", "not-a-number", "absent", "none", "decimal", "zero", "huge", "exp", "nul"],
+)
+def test_compare_with_malformed_ids_is_400_not_a_server_error(alice_client, exercise, query):
+    response = alice_client.get(reverse("submission_compare", args=["adamw"]), query)
+    assert response.status_code == 400
+    assert "attempt" in response.content.decode()
+
+
+@pytest.mark.parametrize("number", ["9" * 30, str(2**63), str(2**64 + 1)])
+def test_an_id_too_large_for_the_database_is_404(alice_client, exercise, number):
+    for url in (
+        f"/submissions/{number}/",
+        f"/submissions/{number}/diff/{number}/",
+        f"/api/submissions/{number}",
+        f"/submissions/{number}/fragment",
+    ):
+        assert alice_client.get(url).status_code == 404, url
+
+
+def test_history_with_a_malformed_page_number_shows_a_page(alice, alice_client, exercise):
+    graded(alice, exercise)
+    url = reverse("exercise_history", args=["adamw"])
+    for page in ("-1", "x", "9" * 40, "1e309", "nan", "\x00"):
+        assert alice_client.get(url, {"page": page}).status_code == 200, page
 
 
 def test_code_diff_folds_long_unchanged_runs():

@@ -196,3 +196,25 @@ def test_anonymous_status_is_401(client, alice, exercise):
     submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
     assert client.get(reverse("api_submission_detail", args=[submission.pk])).status_code == 401
     assert client.get(reverse("submission_fragment", args=[submission.pk])).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"code": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        '{"code": "x", "mode": ' + '{"a": ' * 50_000 + "1" + "}" * 50_001,
+    ],
+    ids=["array", "in-code", "in-mode"],
+)
+def test_json_nested_too_deeply_is_400_with_a_clear_message(alice_client, exercise, body):
+    response = _post(alice_client, exercise.slug, body)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["error"]
+    assert not Submission.objects.exists()
+
+
+def test_numbers_too_long_to_read_are_400(alice_client, exercise):
+    response = _post(alice_client, exercise.slug, '{"code": "x", "mode": ' + "9" * 5000 + "}")
+    assert response.status_code == 400
+    assert response.json()["error"]
