@@ -42,3 +42,29 @@ class ServiceUnavailableMiddleware:
             )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
+
+
+NUL_MESSAGE = "The address contains a NUL character."
+
+
+class RejectNulMiddleware:
+    """A NUL in the path or query string is a 400 before any view runs.
+
+    No URL of this site carries one, and PostgreSQL text cannot hold it: a value that
+    reached a query (a username in a path, a search, a filter) would fail there as a
+    server error.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in query.lists()
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": NUL_MESSAGE}, status=400)
+            return HttpResponse(NUL_MESSAGE, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
