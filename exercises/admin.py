@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from exercises.models import (
     Cohort,
+    CohortInvitation,
     Exercise,
     ExerciseDraft,
     ExerciseVersion,
@@ -140,6 +141,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["cohort"]
     search_fields = ["user__username", "cohort__name"]
     raw_id_fields = ["user"]
+
+
+@admin.register(CohortInvitation)
+class CohortInvitationAdmin(admin.ModelAdmin):
+    list_display = ["cohort", "username", "invited_by", "created_at", "declined_at"]
+    list_filter = ["cohort"]
+    search_fields = ["username", "cohort__name"]
+    raw_id_fields = ["invited_by"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(ExerciseDraft)

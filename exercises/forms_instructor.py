@@ -33,8 +33,11 @@ class CohortForm(forms.Form):
 class RosterAddForm(forms.Form):
     usernames = forms.CharField(
         max_length=5000,
-        label="Add students by username",
-        help_text="One or more usernames, separated by spaces, commas or new lines.",
+        label="Invite students by username",
+        help_text=(
+            "One or more usernames, separated by spaces, commas or new lines. Each student "
+            "joins only by accepting; or share the join code."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -43,7 +46,7 @@ class RosterAddForm(forms.Form):
         if not names:
             raise forms.ValidationError("Enter at least one username.")
         if len(names) > 200:
-            raise forms.ValidationError("Add at most 200 students at a time.")
+            raise forms.ValidationError("Invite at most 200 students at a time.")
         return names
 
 

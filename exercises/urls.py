@@ -49,4 +49,9 @@ urlpatterns = [
     ),
     path("instructor/", include("exercises.urls_instructor")),
     path("cohorts/join/", views_instructor.cohort_join, name="cohort_join"),
+    path(
+        "cohorts/invitations/<int:invitation_id>/",
+        views_instructor.invitation_answer,
+        name="cohort_invitation",
+    ),
 ]

@@ -24,7 +24,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from exercises.forms_instructor import (
     CohortForm,
@@ -95,21 +95,31 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         if action == "add":
             add_form = RosterAddForm(request.POST, prefix="add")
             if add_form.is_valid():
-                added, known, missing = [], [], []
-                for username in add_form.cleaned_data["usernames"]:
-                    try:
-                        user, created = cohorts.roster_add(cohort=cohort, username=username)
-                    except CohortError:
-                        missing.append(username)
-                    else:
-                        (added if created else known).append(user.username)
-                if added:
-                    messages.success(request, f"Added {', '.join(added)}.")
-                if known:
-                    messages.info(request, f"Already in the cohort: {', '.join(known)}.")
-                if missing:
-                    messages.error(request, f"No such user: {', '.join(missing)}.")
+                # Students join only by their own consent: the form sends invitations,
+                # and says the same whether or not an account of that name exists.
+                outcome: dict[str, list[str]] = {"invited": [], "member": []}
+                for username in dict.fromkeys(add_form.cleaned_data["usernames"]):
+                    result = cohorts.invitation_send(
+                        cohort=cohort, username=username, invited_by=request.user
+                    )
+                    outcome[result].append(username)
+                if outcome["invited"]:
+                    messages.success(
+                        request,
+                        f"Invited {', '.join(outcome['invited'])}. A student with an account "
+                        "of that name sees the invitation on their home page and joins only "
+                        "if they accept it.",
+                    )
+                if outcome["member"]:
+                    messages.info(
+                        request, f"Already in the cohort: {', '.join(outcome['member'])}."
+                    )
                 return redirect("instructor:roster", cohort.slug)
+        elif action == "withdraw":
+            username = request.POST.get("username", "")
+            if cohorts.invitation_withdraw(cohort=cohort, username=username):
+                messages.success(request, f"Withdrew the invitation to {username}.")
+            return redirect("instructor:roster", cohort.slug)
         elif action == "remove":
             username = request.POST.get("username", "")
             if cohorts.roster_remove(cohort=cohort, username=username):
@@ -140,6 +150,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "cohort": cohort,
             "members": members,
+            "invitations": cohorts.invitations_waiting(cohort=cohort),
             "add_form": add_form,
             "settings_form": settings_form,
             "join_url": request.build_absolute_uri(reverse("cohort_join")),
@@ -166,8 +177,30 @@ def cohort_join(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "exercises/instructor/join.html",
-        {"form": form, "memberships": cohorts.cohorts_of_student(user=request.user)},
+        {
+            "form": form,
+            "memberships": cohorts.cohorts_of_student(user=request.user),
+            "invitations": cohorts.invitations_for(user=request.user),
+        },
     )
+
+
+@require_POST
+@login_required
+def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """A student accepts (joins the cohort) or declines an instructor's invitation."""
+    accept = request.POST.get("answer") == "accept"
+    try:
+        cohort = cohorts.invitation_answer(
+            invitation_id=invitation_id, user=request.user, accept=accept
+        )
+    except CohortError:
+        raise Http404("No such invitation.") from None
+    if accept:
+        messages.success(request, f"You joined {cohort.name}.")
+    else:
+        messages.info(request, f"You declined the invitation to {cohort.name}.")
+    return redirect("home")
 
 
 # -- dashboard and drill-downs ---------------------------------------------------------
@@ -221,11 +254,13 @@ def cohort_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @instructor_required
 def student_timeline(request: HttpRequest, slug: str, username: str) -> HttpResponse:
     cohort = cohort_or_404(request, slug)
-    student = cohorts.cohort_member_get(cohort=cohort, username=username)
-    if student is None:
+    membership = cohorts.cohort_membership_get(cohort=cohort, username=username)
+    if membership is None:
         raise Http404("No such student in this cohort.")
+    # Only what the student did as a member: their earlier work is not the cohort's.
+    student, joined = membership.user, membership.joined_at
     submissions = list(
-        Submission.objects.filter(user=student)
+        Submission.objects.filter(user=student, created_at__gte=joined)
         .select_related("exercise", "exercise_version")
         .annotate(
             diagnoses=KeyTransform("diagnoses", "result"),
@@ -236,15 +271,17 @@ def student_timeline(request: HttpRequest, slug: str, username: str) -> HttpResp
         .order_by("-created_at", "-id")[:TIMELINE_LIMIT]
     )
     attempts = list(
-        QuizAttempt.objects.filter(user=student, submitted_at__isnull=False)
+        QuizAttempt.objects.filter(user=student, submitted_at__gte=joined)
         .select_related("lesson")
         .order_by("-submitted_at")[:TIMELINE_LIMIT]
     )
-    progress = list(
-        LessonProgress.objects.filter(user=student)
+    progress = [
+        entry
+        for entry in LessonProgress.objects.filter(user=student)
         .select_related("lesson")
         .order_by("lesson__track__position", "lesson__position")
-    )
+        if (entry.completed_at or entry.started_at) >= joined
+    ]
     events: list[dict[str, Any]] = []
     for submission in submissions:
         events.append({"kind": "submission", "at": submission.created_at, "item": submission})
@@ -254,9 +291,10 @@ def student_timeline(request: HttpRequest, slug: str, username: str) -> HttpResp
             {"kind": "quiz", "at": attempt.submitted_at, "item": attempt, "items": len(shown)}
         )
     for entry in progress:
-        if entry.completed_at:
+        if entry.completed_at and entry.completed_at >= joined:
             events.append({"kind": "complete", "at": entry.completed_at, "item": entry})
-        events.append({"kind": "start", "at": entry.started_at, "item": entry})
+        if entry.started_at >= joined:
+            events.append({"kind": "start", "at": entry.started_at, "item": entry})
     events.sort(key=lambda e: e["at"] or timezone.now(), reverse=True)
     return render(
         request,
@@ -283,10 +321,7 @@ def exercise_submissions(request: HttpRequest, slug: str, exercise_slug: str) ->
     except BadParameter as exc:
         return bad_request(str(exc))
     queryset = (
-        Submission.objects.filter(
-            exercise=exercise,
-            user_id__in=Membership.objects.filter(cohort=cohort).values("user_id"),
-        )
+        Submission.objects.filter(dashboard.since_joined(cohort), exercise=exercise)
         .select_related("user", "exercise_version")
         .annotate(
             diagnoses=KeyTransform("diagnoses", "result"), message=KeyTransform("message", "result")

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from exercises.models import Lesson, PracticeProblem, QuizAttempt, QuizItem, Track
 from exercises.rendering import lesson_body_html, practice_html, quiz_items_html
+from exercises.services import cohorts
 from exercises.services import progress as progress_reads
 from exercises.services.learning import (
     QuizUnavailable,
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "tracks": tracks,
         "next_step": progress_reads.next_step(tracks=tracks) if user else None,
         "exercises": progress_reads.exercises_outside_lessons(),
+        "invitations": cohorts.invitations_for(user=user) if user else (),
     }
     return render(request, "exercises/home.html", context)
 

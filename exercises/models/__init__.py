@@ -1,9 +1,10 @@
-from .cohorts import Cohort, ExerciseDraft, Membership, Regrade, RegradeItem
+from .cohorts import Cohort, CohortInvitation, ExerciseDraft, Membership, Regrade, RegradeItem
 from .learning import Lesson, LessonProgress, PracticeProblem, QuizAttempt, QuizItem, Track
 from .submissions import Exercise, ExerciseVersion, Submission
 
 __all__ = [
     "Cohort",
+    "CohortInvitation",
     "Exercise",
     "ExerciseDraft",
     "ExerciseVersion",

@@ -11,7 +11,7 @@ def new_join_code() -> str:
 
 
 class Cohort(models.Model):
-    """A course offering: students join with a code or are added by an instructor."""
+    """A course offering: students join with its code or by accepting an invitation."""
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
@@ -46,6 +46,33 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.cohort}"
+
+
+class CohortInvitation(models.Model):
+    """An instructor's invitation to join a cohort, waiting for the student's answer.
+
+    It names a username, not a user: the instructor's roster form must not tell whether
+    an account exists, so an invitation to a name nobody has looks like any other. It
+    grants nothing until the student accepts it (the membership starts then); declining
+    keeps the row, so the student is not asked again and the instructor sees no change.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    username = models.CharField(max_length=150)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["cohort", "username"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "username"], name="invitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} invited to {self.cohort}"
 
 
 class ExerciseDraft(models.Model):

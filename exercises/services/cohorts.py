@@ -1,9 +1,10 @@
 """Instructors, cohorts and rosters.
 
 An instructor is a member of the `instructors` group (or a superuser). Instructors see
-only the cohorts they teach; a superuser sees them all. Students join a cohort with its
-join code, or an instructor adds them to the roster by username; a student may belong
-to several cohorts.
+only the cohorts they teach; a superuser sees them all. A student is in a cohort only by
+their own consent: they join with its code, or accept an instructor's invitation; a
+student may belong to several cohorts. What an instructor sees of a member's work starts
+when the member joined (see services/dashboard.py).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
-from exercises.models import Cohort, Membership, Track
+from exercises.models import Cohort, CohortInvitation, Membership, Track
 from exercises.models.cohorts import new_join_code
 
 INSTRUCTORS_GROUP = "instructors"
@@ -41,32 +43,15 @@ def is_instructor(user: AbstractBaseUser | AnonymousUser | None) -> bool:
 
 
 def instructors_group_ensure() -> Group:
-    """The `instructors` group, with the admin permissions instructors need.
+    """The `instructors` group, with no admin permissions.
 
-    Instructors manage the teaching side in the admin (cohorts, memberships, drafts,
-    regrades, lessons and quizzes) and may look at, but not edit, exercises' published
-    versions and submissions, which are written only by the services.
+    Instructors teach from the instructor pages, which are scoped to their cohorts and
+    to what students consented to share; the admin is for superusers only (see
+    coursesite/operator_admin.py). Model permissions granted to the group by earlier
+    versions are taken back.
     """
     group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
-    full = [
-        "cohort",
-        "membership",
-        "exercisedraft",
-        "regrade",
-        "regradeitem",
-        "track",
-        "lesson",
-        "practiceproblem",
-        "quizitem",
-    ]
-    view_only = ["exercise", "exerciseversion", "submission", "quizattempt", "lessonprogress"]
-    wanted = Permission.objects.filter(content_type__app_label="exercises").filter(
-        codename__in=[
-            f"{action}_{model}" for model in full for action in ("add", "change", "delete", "view")
-        ]
-        + [f"view_{model}" for model in view_only]
-    )
-    group.permissions.add(*wanted)
+    group.permissions.remove(*Permission.objects.filter(content_type__app_label="exercises"))
     return group
 
 
@@ -148,22 +133,79 @@ def cohort_join(*, user: AbstractBaseUser, code: str) -> tuple[Cohort, bool]:
 
 
 def _membership_add(*, cohort: Cohort, user: AbstractBaseUser) -> bool:
+    """Make `user` a member; only ever called on the student's own request."""
     try:
         with transaction.atomic():
             _, created = Membership.objects.get_or_create(cohort=cohort, user=user)
     except IntegrityError:
         # Two requests raced to add the same member; the constraint kept one row.
         created = False
+    # Joining answers any invitation to the same cohort.
+    CohortInvitation.objects.filter(cohort=cohort, username=user.get_username()).delete()
     return created
 
 
-def roster_add(*, cohort: Cohort, username: str) -> tuple[AbstractBaseUser, bool]:
-    """Add the user called `username` to the roster; (user, added)."""
+# -- invitations -------------------------------------------------------------------------
+def invitation_send(*, cohort: Cohort, username: str, invited_by: AbstractBaseUser | None) -> str:
+    """Invite `username` to the cohort; the student sees it at home and may accept.
+
+    Returns "member" when that user is in the cohort already (the instructor sees the
+    members anyway), else "invited" (also when invited before), and the same whether or
+    not an account of that name exists: nothing here tells the instructor which
+    usernames exist. A declined invitation stays declined.
+    """
     username = username.strip()
-    user = get_user_model().objects.filter(username=username).first() if username else None
-    if user is None:
-        raise CohortError(f"There is no user called {username!r}.")
-    return user, _membership_add(cohort=cohort, user=user)
+    if not username:
+        raise CohortError("Enter a username.")
+    if Membership.objects.filter(cohort=cohort, user__username=username).exists():
+        return "member"
+    try:
+        with transaction.atomic():
+            CohortInvitation.objects.get_or_create(
+                cohort=cohort, username=username, defaults={"invited_by": invited_by}
+            )
+    except IntegrityError:
+        pass  # two requests raced; the constraint kept one invitation
+    return "invited"
+
+
+def invitation_withdraw(*, cohort: Cohort, username: str) -> bool:
+    """Take back an invitation that was not accepted; False if there was none."""
+    deleted, _ = CohortInvitation.objects.filter(cohort=cohort, username=username).delete()
+    return deleted > 0
+
+
+def invitations_waiting(*, cohort: Cohort) -> QuerySet[CohortInvitation]:
+    """The cohort's invitations not accepted yet, declined ones included: to the
+    instructor a declined invitation looks like one that is still waiting."""
+    return CohortInvitation.objects.filter(cohort=cohort).order_by("username")
+
+
+def invitations_for(*, user: AbstractBaseUser) -> QuerySet[CohortInvitation]:
+    """Invitations `user` has not answered, newest first."""
+    return (
+        CohortInvitation.objects.filter(username=user.get_username(), declined_at=None)
+        .exclude(cohort__memberships__user=user)
+        .select_related("cohort", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_answer(*, invitation_id: int, user: AbstractBaseUser, accept: bool) -> Cohort:
+    """Accept (join the cohort) or decline an invitation made out to `user`.
+
+    Raises CohortError when there is no such invitation for this user (shown as 404).
+    """
+    invitation = (
+        invitations_for(user=user).filter(pk=invitation_id).select_related("cohort").first()
+    )
+    if invitation is None:
+        raise CohortError("No such invitation.")
+    if accept:
+        _membership_add(cohort=invitation.cohort, user=user)
+    else:
+        CohortInvitation.objects.filter(pk=invitation.pk).update(declined_at=timezone.now())
+    return invitation.cohort
 
 
 def roster_remove(*, cohort: Cohort, username: str) -> bool:
@@ -184,6 +226,15 @@ def cohort_members(*, cohort: Cohort) -> QuerySet:
 
 def cohort_member_get(*, cohort: Cohort, username: str) -> AbstractBaseUser | None:
     return cohort_members(cohort=cohort).filter(username=username).first()
+
+
+def cohort_membership_get(*, cohort: Cohort, username: str) -> Membership | None:
+    """The membership of the student called `username`, with its user; None if not one."""
+    return (
+        Membership.objects.filter(cohort=cohort, user__username=username)
+        .select_related("user")
+        .first()
+    )
 
 
 def cohorts_of_student(*, user: AbstractBaseUser) -> QuerySet[Cohort]:

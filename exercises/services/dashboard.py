@@ -26,7 +26,7 @@ from urllib.parse import quote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, FloatField, Func, Max, Min, Q
+from django.db.models import Count, Exists, FloatField, Func, Max, Min, OuterRef, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -351,15 +351,26 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _member_ids(cohort: Cohort):
-    return Membership.objects.filter(cohort=cohort).values("user_id")
+def since_joined(cohort: Cohort, field: str = "created_at") -> Exists:
+    """A filter on rows that have a user: made once that user was a member of `cohort`.
+
+    Instructors see a student's work only from the moment the student joined (with the
+    code, or by accepting an invitation): what they did before, or outside the cohort,
+    is not the cohort's. Every read of a cohort's submissions, quiz attempts and lesson
+    progress goes through this. It is one correlated subquery, so a page's query count
+    does not change, and it reads only the submission index's user and time columns.
+    """
+    return Exists(
+        Membership.objects.filter(
+            cohort=cohort, user_id=OuterRef("user_id"), joined_at__lte=OuterRef(field)
+        )
+    )
 
 
 def cohort_submissions(*, cohort: Cohort, filters: DashboardFilters | None = None):
-    """Submit-mode submissions of the cohort's students (in the date range, if any)."""
-    queryset = Submission.objects.filter(
-        user_id__in=_member_ids(cohort), mode=Submission.Mode.SUBMIT
-    )
+    """Submit-mode submissions the cohort's students made as members (in the date range,
+    if any)."""
+    queryset = Submission.objects.filter(since_joined(cohort), mode=Submission.Mode.SUBMIT)
     return _in_range(queryset, "created_at", filters or DashboardFilters())
 
 
@@ -430,13 +441,21 @@ def _mistake_rows(
     )
 
 
-def _lesson_cells(
-    cohort: Cohort, lesson_ids: list[int]
-) -> dict[tuple[int, int], tuple[str, float | None]]:
-    rows = LessonProgress.objects.filter(
-        user_id__in=_member_ids(cohort), lesson_id__in=lesson_ids
-    ).values_list("user_id", "lesson_id", "state", "best_quiz_score")
-    return {(user, lesson): (state, best) for user, lesson, state, best in rows}
+def _lesson_cells(cohort: Cohort, lesson_ids: list[int]) -> dict[tuple[int, int], str]:
+    """Each member's state in each lesson, as far as it happened since joining: a lesson
+    completed before is not shown, one started before and completed since is complete,
+    one started before and not completed is not shown."""
+    rows = (
+        LessonProgress.objects.filter(lesson_id__in=lesson_ids)
+        .filter(since_joined(cohort, "started_at") | since_joined(cohort, "completed_at"))
+        .annotate(completed_since=since_joined(cohort, "completed_at"))
+        .values_list("user_id", "lesson_id", "state", "completed_since")
+    )
+    complete, in_progress = LessonProgress.State.COMPLETE, LessonProgress.State.IN_PROGRESS
+    return {
+        (user, lesson): complete if state == complete and since else in_progress
+        for user, lesson, state, since in rows
+    }
 
 
 @dataclass
@@ -461,7 +480,7 @@ def _quiz_items(lesson_ids: list[int]) -> list[_Item]:
 
 def _quiz_attempts(cohort: Cohort, filters: DashboardFilters, lesson_ids: list[int]):
     attempts = QuizAttempt.objects.filter(
-        user_id__in=_member_ids(cohort), lesson_id__in=lesson_ids, submitted_at__isnull=False
+        since_joined(cohort, "submitted_at"), lesson_id__in=lesson_ids
     )
     # The answers hold every item shown (None when left blank), so the order shown,
     # another JSON document per attempt, is not read.
@@ -547,7 +566,7 @@ def cohort_dashboard(
     for row in rows:
         for column in columns:
             if column.kind == "lesson":
-                state, _ = progress.get((row.user_id, column.id), ("none", None))
+                state = progress.get((row.user_id, column.id), "none")
                 count = attempt_count.get((row.user_id, column.id), 0)
                 if state == "none" and count:
                     state = LessonProgress.State.IN_PROGRESS
@@ -929,9 +948,7 @@ def submissions_csv_rows(
     filter that cannot be used fails before a response starts streaming.
     """
     filters = filters or DashboardFilters()
-    queryset = _in_range(
-        Submission.objects.filter(user_id__in=_member_ids(cohort)), "created_at", filters
-    )
+    queryset = _in_range(Submission.objects.filter(since_joined(cohort)), "created_at", filters)
     if filters.lesson_slug:
         queryset = queryset.filter(exercise__lesson__slug=filters.lesson_slug)
     rows = (

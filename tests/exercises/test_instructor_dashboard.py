@@ -175,6 +175,7 @@ def test_quiz_item_analysis_uses_first_sittings(course, alice, bob, django_user_
     first = course["first"]
     dave = django_user_model.objects.create_user("dave", password="dave-pass-123")
     Membership.objects.create(cohort=course["cohort"], user=dave)
+    Membership.objects.filter(user=dave).update(joined_at=minutes_ago(60))
     carol = course["carol"]
     make_attempt(alice, first, {"q-rate": 0, "q-sign": 1, "q-decay": 2}, when=minutes_ago(50))
     make_attempt(bob, first, {"q-rate": 0, "q-sign": 0, "q-decay": 2}, when=minutes_ago(40))

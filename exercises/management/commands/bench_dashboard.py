@@ -263,6 +263,9 @@ class Command(BaseCommand):
             Membership.objects.bulk_create(
                 [Membership(cohort=cohort, user=user) for user in users], batch_size=1000
             )
+            # The dashboard counts work made after joining: the class joined before all of
+            # the (backdated) work below.
+            Membership.objects.filter(cohort=cohort).update(joined_at=now - timedelta(days=60))
 
             batch: list[Submission] = []
             for user in users:

@@ -130,7 +130,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts:")
         self.stdout.write(f"  student:    {DEMO_STUDENT[0]} / {DEMO_STUDENT[1]}")
         instructor_login = f"{DEMO_INSTRUCTOR[0]} / {DEMO_INSTRUCTOR[1]}"
-        self.stdout.write(f"  instructor: {instructor_login} (staff, {INSTRUCTORS_GROUP})")
+        self.stdout.write(f"  instructor: {instructor_login} ({INSTRUCTORS_GROUP} group)")
         cohort, seeded = seed_demo_cohort(instructor=instructor, student=student)
         state = "seeded" if seeded else "already there"
         self.stdout.write(
@@ -149,7 +149,10 @@ class Command(BaseCommand):
 
         instructor, _ = user_model.objects.get_or_create(username=DEMO_INSTRUCTOR[0])
         instructor.set_password(DEMO_INSTRUCTOR[1])
-        instructor.is_staff = True
+        # Teaching happens on the instructor pages; the admin is for operators
+        # (superusers), so an instructor is not staff (and one from an earlier seed
+        # stops being staff).
+        instructor.is_staff = False
         instructor.save()
         instructor.groups.add(instructors)
         return student, instructor
@@ -209,13 +212,17 @@ def seed_demo_cohort(*, instructor, student) -> tuple[Cohort, bool]:
 
     rng = random.Random(7)
     now = timezone.now()
+    # Instructors see a student's work only from the moment they joined: the demo class
+    # joined before its first (backdated) piece of work.
+    joined_at = now - timedelta(days=len(DEMO_CLASS) + 7)
     with transaction.atomic():
         for index, entry in enumerate(DEMO_CLASS):
             user, _ = user_model.objects.get_or_create(username=entry["username"])
             user.first_name, user.last_name = entry["name"]
             user.set_unusable_password()
             user.save()
-            Membership.objects.get_or_create(cohort=cohort, user=user)
+            membership, _ = Membership.objects.get_or_create(cohort=cohort, user=user)
+            Membership.objects.filter(pk=membership.pk).update(joined_at=joined_at)
             clock = now - timedelta(days=9 - index, hours=rng.randint(0, 6))
             for position, fractions in sorted(entry["quizzes"].items()):
                 if position < len(lessons):
