@@ -211,7 +211,11 @@ if env_bool("TRACELAB_HTTPS", False):
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("TRACELAB_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("TRACELAB_HSTS_SECONDS", 0, minimum=0)
+    # Browsers keep to HTTPS for a year once they have seen the site over it. Subdomains
+    # and the preload list are the operator's to opt into: they bind other hosts too.
+    SECURE_HSTS_SECONDS = env_int("TRACELAB_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRACELAB_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("TRACELAB_HSTS_PRELOAD", False)
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in env_str("TRACELAB_CSRF_TRUSTED_ORIGINS", "").split(",")
