@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import math
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from ._sandbox import Limits
@@ -27,7 +28,46 @@ from .harness.drivers import DRIVERS
 RUNTIMES = ("numpy", "torch")
 DEVICES = ("cpu", "gpu", "any")
 REQUIRED_FILES = ("exercise.toml", "prompt.md", "starter.py", "solution.py")
+
+# -- what an author may ask for --------------------------------------------------------
+# Every maximum a bundle is held to, in one place: the bank sync and authoring in the
+# browser load bundles through here, so both refuse the same things. A grading run
+# holds a sandbox and a worker slot for its wall time, and a student waits for it; the
+# bank's bundles use at most 20 s of CPU, 30 s of wall time and 1 GiB, and the defaults
+# (Limits) are 5 s, 10 s and 512 MB. The maximums leave room above those, and no more.
+LIMIT_MAXIMUMS: dict[str, int] = {
+    "cpu_seconds": 30,
+    "wall_seconds": 60,
+    "memory_mb": 2048,
+    "processes": 64,
+    "open_files": 256,
+    "file_bytes": 64 << 20,
+    "tmp_bytes": 256 << 20,
+    "output_bytes": 1 << 20,
+    "output_kill_bytes": 16 << 20,
+    "result_bytes": 32 << 20,
+}
+MAX_ID_CHARS = 100  # an exercise's or a lesson's id
+MAX_TITLE_CHARS = 200
+MAX_POINTS = 1000
+MAX_BUNDLE_FILES = 64
 MAX_BUNDLE_FILE_BYTES = 256 << 10
+MAX_BUNDLE_BYTES = 2 << 20
+MAX_CASES = 32  # every case runs for every submission
+MAX_STEPS = 10_000  # per case
+MAX_FIGURES = 32
+# Sizes of what a case makes, not what it lists (a listed value is bounded by the file
+# size): the starting point and curvatures of a surface, a quadratic's dimension (it is
+# built outside the sandbox too, for the plots: a dim x dim matrix), random arrays, a
+# torch model and its data.
+MAX_VECTOR_LENGTH = 10_000
+MAX_SURFACE_DIM = 256
+MAX_ARRAY_ELEMENTS = 1_000_000  # all random arrays of one argument together
+MAX_ARRAY_DIMENSIONS = 8
+MAX_MODEL_LAYERS = 16
+MAX_MODEL_WIDTH = 1024
+MAX_MODEL_PARAMETERS = 1_000_000
+MAX_DATA_POINTS = 100_000  # data.n and batch_size
 
 
 class BundleError(ValueError):
@@ -114,6 +154,10 @@ def load_bundle(path: str | Path) -> Bundle:
         rel = file.relative_to(root).as_posix()
         if not file.is_file() or "__pycache__" in rel or file.name.startswith("."):
             continue
+        if len(files) >= MAX_BUNDLE_FILES:
+            raise BundleError(
+                f"a bundle holds at most {MAX_BUNDLE_FILES} files", path=rel, slug=root.name
+            )
         if file.stat().st_size > MAX_BUNDLE_FILE_BYTES:
             raise BundleError("file is too large for a bundle", path=rel, slug=root.name)
         try:
@@ -182,12 +226,79 @@ def _read_hint(source: str, *, path: str, slug: str) -> tuple[str, str]:
     return title or path, hint
 
 
+def _check_sizes(files: dict[str, str]) -> None:
+    """How many files, and how large: the same maximums for a directory and a database row."""
+    if len(files) > MAX_BUNDLE_FILES:
+        raise BundleError(
+            f"a bundle holds at most {MAX_BUNDLE_FILES} files; this one has {len(files)}"
+        )
+    total = 0
+    for name, text in files.items():
+        if not isinstance(text, str):
+            raise BundleError("not text", path=name)
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_BUNDLE_FILE_BYTES:
+            raise BundleError(
+                f"file is too large for a bundle ({size:,} bytes; at most "
+                f"{MAX_BUNDLE_FILE_BYTES:,})",
+                path=name,
+            )
+        total += size
+    if total > MAX_BUNDLE_BYTES:
+        raise BundleError(f"the bundle is {total:,} bytes; at most {MAX_BUNDLE_BYTES:,}")
+
+
+def _limit_unit(name: str, value: float) -> str:
+    if name.endswith("_seconds"):
+        return f"{value:g} s"
+    if name.endswith("_mb"):
+        return f"{value:,} MB"
+    if name.endswith("_bytes"):
+        return f"{value:,} bytes ({value / (1 << 20):g} MiB)"
+    return f"{value:,}"
+
+
+def _check_limits(table, *, slug: str) -> Limits:
+    """[limits]: known names, positive finite numbers, none over LIMIT_MAXIMUMS."""
+    path = "exercise.toml"
+    if not isinstance(table, dict):
+        raise BundleError("[limits] must be a table", path=path, slug=slug)
+    unknown = set(table) - set(Limits.__dataclass_fields__)
+    if unknown:
+        raise BundleError(f"unknown limits {sorted(unknown)}", path=path, slug=slug)
+    for item in fields(Limits):
+        if item.name not in table:
+            continue
+        value = table[item.name]
+        whole = item.type in (int, "int")
+        kinds = (int,) if whole else (int, float)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, kinds)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            kind = "a whole number" if whole else "a number"
+            raise BundleError(
+                f"[limits] {item.name} must be {kind} above 0, not {value!r}", path=path, slug=slug
+            )
+        maximum = LIMIT_MAXIMUMS[item.name]
+        if value > maximum:
+            raise BundleError(
+                f"[limits] {item.name} = {value} is over the maximum of "
+                f"{_limit_unit(item.name, maximum)}",
+                path=path,
+                slug=slug,
+            )
+    return Limits(**table)
+
+
 def _check_case(case: dict, index: int, *, slug: str) -> dict:
     path = f"exercise.toml [[cases]] #{index + 1}"
     name = _require(case, "name", str, path=path, slug=slug)
     _require(case, "steps", int, path=path, slug=slug)
-    if not 1 <= case["steps"] <= 10_000:
-        raise BundleError("steps must be between 1 and 10000", path=path, slug=slug)
+    if not 1 <= case["steps"] <= MAX_STEPS:
+        raise BundleError(f"steps must be between 1 and {MAX_STEPS}", path=path, slug=slug)
     draw = case.get("draw", {})
     if draw and not case.get("hidden"):
         raise BundleError(f"case {name!r}: only hidden cases draw values", path=path, slug=slug)
@@ -204,6 +315,25 @@ def _check_case(case: dict, index: int, *, slug: str) -> dict:
                 f"case {name!r}: draw.{key} must be [low, high]", path=path, slug=slug
             )
     return case
+
+
+def _check_tolerance(tolerance, *, slug: str) -> None:
+    if not isinstance(tolerance, dict):
+        raise BundleError("[tolerance] must be a table", path="exercise.toml", slug=slug)
+    cuda = tolerance.get("cuda")
+    for prefix, table in (("", tolerance), ("cuda.", cuda if isinstance(cuda, dict) else {})):
+        for key in ("rtol", "atol"):
+            value = table.get(key, 0.0)
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not (math.isfinite(value) and value >= 0)
+            ):
+                raise BundleError(
+                    f"[tolerance] {prefix}{key} must be a number, 0 or more",
+                    path="exercise.toml",
+                    slug=slug,
+                )
 
 
 def _cuda_tolerance(tolerance: dict, *, slug: str) -> tuple[float, float] | None:
@@ -224,13 +354,32 @@ def _parse(files: dict[str, str]) -> Bundle:
     for name in REQUIRED_FILES:
         if name not in files:
             raise BundleError("missing file", path=name)
+    _check_sizes(files)
     try:
         meta = tomllib.loads(files["exercise.toml"])
     except tomllib.TOMLDecodeError as exc:
         raise BundleError(f"invalid TOML: {exc}", path="exercise.toml") from None
     path = "exercise.toml"
     slug = _require(meta, "id", str, path=path, slug="")
+    if len(slug) > MAX_ID_CHARS:
+        raise BundleError(f"id is longer than {MAX_ID_CHARS} characters", path=path)
     title = _require(meta, "title", str, path=path, slug=slug)
+    if len(title) > MAX_TITLE_CHARS:
+        raise BundleError(
+            f"title is longer than {MAX_TITLE_CHARS} characters", path=path, slug=slug
+        )
+    lesson = meta.get("lesson")
+    if lesson is not None and (not isinstance(lesson, str) or len(lesson) > MAX_ID_CHARS):
+        raise BundleError(
+            f"lesson must be a lesson's id (at most {MAX_ID_CHARS} characters)",
+            path=path,
+            slug=slug,
+        )
+    points = meta.get("points", 10)
+    if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= MAX_POINTS:
+        raise BundleError(
+            f"points must be a whole number from 0 to {MAX_POINTS}", path=path, slug=slug
+        )
     runtime = _require(meta, "runtime", str, path=path, slug=slug)
     if runtime not in RUNTIMES:
         raise BundleError(f"runtime must be one of {RUNTIMES}", path=path, slug=slug)
@@ -247,15 +396,22 @@ def _parse(files: dict[str, str]) -> Bundle:
 
     _specs.check_grading(grading, runtime, slug=slug)
     tolerance = meta.get("tolerance", {})
-    limits_table = meta.get("limits", {})
-    unknown = set(limits_table) - set(Limits.__dataclass_fields__)
-    if unknown:
-        raise BundleError(f"unknown limits {sorted(unknown)}", path=path, slug=slug)
+    _check_tolerance(tolerance, slug=slug)
+    limits = _check_limits(meta.get("limits", {}), slug=slug)
+    declared = meta.get("cases", [])
+    if not isinstance(declared, list) or not all(isinstance(c, dict) for c in declared):
+        raise BundleError("cases must be an array of tables ([[cases]])", path=path, slug=slug)
+    if len(declared) > MAX_CASES:
+        raise BundleError(
+            f"a bundle has at most {MAX_CASES} cases; this one has {len(declared)}",
+            path=path,
+            slug=slug,
+        )
     cases = tuple(
         _check_case(
             _specs.check_case(grading, c, f"{path} [[cases]] #{i + 1}", slug=slug), i, slug=slug
         )
-        for i, c in enumerate(meta.get("cases", []))
+        for i, c in enumerate(declared)
     )
     if not any(not c.get("hidden") for c in cases):
         raise BundleError("at least one visible case is needed", path=path, slug=slug)
@@ -282,8 +438,8 @@ def _parse(files: dict[str, str]) -> Bundle:
     return Bundle(
         slug=slug,
         title=title,
-        lesson=meta.get("lesson"),
-        points=int(meta.get("points", 10)),
+        lesson=lesson,
+        points=points,
         runtime=runtime,
         device=device,
         concepts=tuple(meta.get("concepts", ())),
@@ -291,7 +447,7 @@ def _parse(files: dict[str, str]) -> Bundle:
         rtol=float(tolerance.get("rtol", 1e-7)),
         atol=float(tolerance.get("atol", 1e-10)),
         cuda_tolerance=_cuda_tolerance(tolerance, slug=slug),
-        limits=Limits(**limits_table),
+        limits=limits,
         cases=cases,
         prompt=files["prompt.md"],
         starter=files["starter.py"],

@@ -10,7 +10,19 @@ from __future__ import annotations
 import builtins
 import math
 
-from ._bundle import BundleError
+from ._bundle import (
+    MAX_ARRAY_DIMENSIONS,
+    MAX_ARRAY_ELEMENTS,
+    MAX_DATA_POINTS,
+    MAX_FIGURES,
+    MAX_MODEL_LAYERS,
+    MAX_MODEL_PARAMETERS,
+    MAX_MODEL_WIDTH,
+    MAX_STEPS,
+    MAX_SURFACE_DIM,
+    MAX_VECTOR_LENGTH,
+    BundleError,
+)
 from .harness.drivers_torch import ACTIVATIONS, DEVICES, LOSSES, OPTIMIZERS
 
 TOML = "exercise.toml"
@@ -72,11 +84,34 @@ def check_case(grading: dict, case: dict, path: str, *, slug: str) -> dict:
     def fail(message: str):
         raise BundleError(label + message, path=path, slug=slug)
 
+    _check_surface(case, fail)
     if driver == "call":
         return _check_call_case(grading, dict(case), fail)
     if driver in ("torch_optimizer", "torch_train_step"):
         _check_torch_case(driver, case, fail)
     return case
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_surface(case: dict, fail) -> None:
+    """A surface and starting point small enough to build, also outside the sandbox
+    (hidden cases draw w0 from the dimension; the plots rebuild the surface)."""
+    w0 = case.get("w0")
+    if isinstance(w0, list) and len(w0) > MAX_VECTOR_LENGTH:
+        fail(f"w0 holds {len(w0):,} values; at most {MAX_VECTOR_LENGTH:,}")
+    if "surface" not in case:
+        return
+    surface = case["surface"]
+    if not isinstance(surface, dict):
+        fail("surface must be a table")
+    curvatures = surface.get("curvatures")
+    if isinstance(curvatures, list) and len(curvatures) > MAX_VECTOR_LENGTH:
+        fail(f"surface.curvatures holds {len(curvatures):,} values; at most {MAX_VECTOR_LENGTH:,}")
+    if "dim" in surface and not (_whole(surface["dim"]) and 1 <= surface["dim"] <= MAX_SURFACE_DIM):
+        fail(f"surface.dim must be a whole number from 1 to {MAX_SURFACE_DIM}")
 
 
 def _check_call_case(grading: dict, case: dict, fail) -> dict:
@@ -131,6 +166,11 @@ def _check_call_case(grading: dict, case: dict, fail) -> dict:
                 f"random.{name} must name an argument and be {{ shape = [...] }} or "
                 "{ shapes = [[...], ...] }, with an optional scale"
             )
+        if any(len(shape) > MAX_ARRAY_DIMENSIONS for shape in shapes):
+            fail(f"random.{name}: an array has at most {MAX_ARRAY_DIMENSIONS} dimensions")
+        elements = sum(max(1, math.prod(shape)) for shape in shapes)
+        if elements > MAX_ARRAY_ELEMENTS:
+            fail(f"random.{name} makes {elements:,} elements; at most {MAX_ARRAY_ELEMENTS:,}")
     draw = [key for key in case.get("draw", {}) if key != "seed"]
     if draw and "args" not in case:
         case["args"] = {}  # drawn values go to the shared arguments
@@ -155,6 +195,16 @@ def _check_torch_case(driver: str, case: dict, fail) -> None:
         or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in sizes)
     ):
         fail('model must be { kind = "mlp", sizes = [inputs, ..., outputs] } with positive sizes')
+    parameters = sum(a * b + b for a, b in zip(sizes, sizes[1:], strict=False))
+    if (
+        len(sizes) > MAX_MODEL_LAYERS + 1
+        or max(sizes) > MAX_MODEL_WIDTH
+        or parameters > MAX_MODEL_PARAMETERS
+    ):
+        fail(
+            f"model is too large: at most {MAX_MODEL_LAYERS} layers of at most "
+            f"{MAX_MODEL_WIDTH} units and {MAX_MODEL_PARAMETERS:,} parameters"
+        )
     if model.get("activation", "tanh") not in ACTIVATIONS:
         fail(f"model.activation must be one of {ACTIVATIONS}")
     if case.get("loss", "mse") not in LOSSES:
@@ -164,11 +214,15 @@ def _check_torch_case(driver: str, case: dict, fail) -> None:
     for key, least, kind in (("seed", 0, "a non-negative"), ("batch_size", 1, "a positive")):
         if key in case and (not isinstance(case[key], int) or case[key] < least):
             fail(f"{key} must be {kind} integer")
+    if case.get("batch_size", 1) > MAX_DATA_POINTS:
+        fail(f"batch_size is at most {MAX_DATA_POINTS:,}")
     data = case.get("data", {})
     if not isinstance(data, dict) or not all(key in ("n", "noise", "seed") for key in data):
         fail("data may set only n, noise and seed")
     if "n" in data and (not isinstance(data["n"], int) or data["n"] < 1):
         fail("data.n must be a positive integer")
+    if data.get("n", 1) > MAX_DATA_POINTS:
+        fail(f"data.n is at most {MAX_DATA_POINTS:,}")
     hyper = case.get("hyper", {})
     if not isinstance(hyper, dict):
         fail("hyper must be a table")
@@ -195,6 +249,12 @@ def check_figures(figures, grading: dict, *, slug: str) -> tuple[dict, ...]:
     """Check `[[figures]]`: numbers printed in the lesson that the reference must reproduce."""
     if not isinstance(figures, list):
         raise BundleError("figures must be an array of tables ([[figures]])", path=TOML, slug=slug)
+    if len(figures) > MAX_FIGURES:
+        raise BundleError(
+            f"a bundle has at most {MAX_FIGURES} figures; this one has {len(figures)}",
+            path=TOML,
+            slug=slug,
+        )
     checked = []
     for index, figure in enumerate(figures):
         path = f"{TOML} [[figures]] #{index + 1}"
@@ -232,8 +292,8 @@ def check_figures(figures, grading: dict, *, slug: str) -> tuple[dict, ...]:
             fail(f"figure {name!r}: a figure's case is fixed (no draw, not hidden)")
         case = check_case(grading, {"name": name, **figure["case"]}, path, slug=slug)
         steps = case.get("steps")
-        if not isinstance(steps, int) or not 1 <= steps <= 10_000:
-            fail(f"figure {name!r}: its case needs steps between 1 and 10000")
+        if not isinstance(steps, int) or not 1 <= steps <= MAX_STEPS:
+            fail(f"figure {name!r}: its case needs steps between 1 and {MAX_STEPS}")
         if not 1 <= figure["step"] <= steps:
             fail(f"figure {name!r}: step {figure['step']} is outside 1..{steps}")
         checked.append({**figure, "case": case, "expected": [float(v) for v in expected]})

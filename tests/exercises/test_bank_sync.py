@@ -180,3 +180,20 @@ def test_real_engine_publishes_a_copy_of_the_bank_bundle(tmp_path):
     version = Exercise.objects.get(slug="adamw").current_version
     assert version.number == 2
     assert version.prompt.endswith("One more sentence.\n")
+
+
+def test_real_engine_refuses_a_bundle_asking_for_more_than_the_maximum_limits(tmp_path):
+    pytest.importorskip("grader")
+    source = Path(settings.TRACELAB_BANK_DIR) / "adamw"
+    shutil.copytree(source, tmp_path / "adamw", ignore=shutil.ignore_patterns("__pycache__"))
+    toml = tmp_path / "adamw" / "exercise.toml"
+    toml.write_text(
+        toml.read_text().replace(
+            "cpu_seconds = 5\nwall_seconds = 10\nmemory_mb = 512",
+            "cpu_seconds = 3600\nwall_seconds = 45\nmemory_mb = 65536",
+        )
+    )
+
+    with pytest.raises(BankSyncError, match="cpu_seconds = 3600 is over the maximum of 30 s"):
+        bank_sync(root=tmp_path)
+    assert not Exercise.objects.exists()

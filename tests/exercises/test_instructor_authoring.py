@@ -208,6 +208,41 @@ def test_validation_runs_the_real_engine(ines):
     assert any("same" in name for name in failed)
 
 
+@pytest.mark.parametrize(
+    "limits, message",
+    [
+        ("cpu_seconds = 3600", "cpu_seconds = 3600 is over the maximum of 30 s"),
+        ("wall_seconds = 600", "wall_seconds = 600 is over the maximum of 60 s"),
+        ("memory_mb = 65536", "memory_mb = 65536 is over the maximum of 2,048 MB"),
+        ("processes = 100000", "processes = 100000 is over the maximum of 64"),
+        ("output_bytes = 1e12", "output_bytes must be a whole number above 0"),
+    ],
+)
+def test_a_draft_asking_for_more_than_the_maximum_limits_fails_validation(
+    ines, fake_validation, ines_client, limits, message
+):
+    toml = files_for()["exercise.toml"].replace(
+        "[limits]\ncpu_seconds = 5\nwall_seconds = 10\nmemory_mb = 512\n", f"[limits]\n{limits}\n"
+    )
+    draft = authoring.draft_create(author=ines, files=files_for(**{"exercise.toml": toml}))
+    assert authoring.draft_validate(draft_id=draft.pk) == "failed"
+    draft.refresh_from_db()
+    assert message in draft.validation["error"]
+    assert fake_validation.calls == []  # refused before anything runs in a sandbox
+    with pytest.raises(AuthoringError, match="Validate the draft first"):
+        authoring.draft_publish(draft_id=draft.pk, user=ines)
+    fragment = ines_client.get(reverse("instructor:draft_validation", args=[draft.pk])).json()
+    assert message.split(" is ")[0] in fragment["html"]
+
+
+def test_the_authoring_file_maximums_are_the_engines():
+    import grader._bundle as engine
+
+    assert authoring.MAX_FILE_BYTES == engine.MAX_BUNDLE_FILE_BYTES
+    assert authoring.MAX_FILES == engine.MAX_BUNDLE_FILES
+    assert authoring.MAX_TOTAL_BYTES == engine.MAX_BUNDLE_BYTES
+
+
 # -- publishing ------------------------------------------------------------------------
 def test_publishing_needs_a_passing_validation(ines, fake_validation):
     draft = authoring.draft_create(author=ines, files=files_for())
