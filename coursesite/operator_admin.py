@@ -8,7 +8,9 @@ This is why it needs no per-cohort scoping of its own.
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+
+from coursesite.throttle import login_throttled
 
 
 class OperatorAdminSite(admin.AdminSite):
@@ -18,6 +20,10 @@ class OperatorAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and user.is_superuser)
+
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        # The same accounts as the site's login, so the same throttle.
+        return login_throttled(super().login)(request, extra_context)
 
 
 class OperatorAdminConfig(AdminConfig):

@@ -222,6 +222,25 @@ CSRF_TRUSTED_ORIGINS = [
     if origin.strip()
 ]
 
+# Throttling of logins and signups (coursesite/throttle.py), counted in the cache: failed
+# logins per account at one address and per address, signup attempts and accounts
+# created per address, each in a fixed window. Only failures count against logins, so a
+# class logging in at once behind one address stays clear of the limits.
+TRACELAB_LOGIN_FAILURES_PER_ACCOUNT = env_int("TRACELAB_LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
+TRACELAB_LOGIN_FAILURES_PER_ADDRESS = env_int(
+    "TRACELAB_LOGIN_FAILURES_PER_ADDRESS", 100, minimum=1
+)
+TRACELAB_LOGIN_WINDOW_SECONDS = env_int("TRACELAB_LOGIN_WINDOW_SECONDS", 900, minimum=1)
+TRACELAB_SIGNUP_ATTEMPTS_PER_ADDRESS = env_int(
+    "TRACELAB_SIGNUP_ATTEMPTS_PER_ADDRESS", 100, minimum=1
+)
+TRACELAB_SIGNUPS_PER_ADDRESS = env_int("TRACELAB_SIGNUPS_PER_ADDRESS", 50, minimum=1)
+TRACELAB_SIGNUP_WINDOW_SECONDS = env_int("TRACELAB_SIGNUP_WINDOW_SECONDS", 3600, minimum=1)
+# Reverse proxies in front that append the client's address to X-Forwarded-For; 0 takes
+# REMOTE_ADDR as the client (a header a client sends itself is never trusted).
+TRACELAB_PROXY_COUNT = env_int("TRACELAB_PROXY_COUNT", 0, minimum=0)
+RATELIMIT_USE_CACHE = "default"
+
 # Submissions.
 TRACELAB_SUBMISSION_MAX_BYTES = env_int("TRACELAB_SUBMISSION_MAX_BYTES", 65536, minimum=1)
 TRACELAB_SUBMISSIONS_PER_MINUTE = env_int("TRACELAB_SUBMISSIONS_PER_MINUTE", 12, minimum=1)

@@ -1,21 +1,32 @@
-"""Account views that Django's auth app does not provide."""
+"""Account views that Django's auth app does not provide, and its login, throttled."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+
+from coursesite import throttle
+
+login = throttle.login_throttled(auth_views.LoginView.as_view())
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
+    if request.method == "POST":
+        seconds = throttle.wait_seconds(request, throttle.SIGNUP_ATTEMPTS, throttle.SIGNUP_ACCOUNTS)
+        if seconds is not None:
+            return throttle.too_many(request, seconds)
+        throttle.count(request, throttle.SIGNUP_ATTEMPTS)
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        throttle.count(request, throttle.SIGNUP_ACCOUNTS)
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.username}. Your account is ready.")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})

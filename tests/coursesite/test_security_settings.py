@@ -60,3 +60,29 @@ def test_hsts_is_overridable():
 def test_plain_http_sends_no_hsts():
     # Browsers ignore the header over HTTP anyway; a plain-HTTP run must not promise HTTPS.
     assert not _settings(*HSTS)["SECURE_HSTS_SECONDS"]
+
+
+THROTTLES = (
+    "TRACELAB_LOGIN_FAILURES_PER_ACCOUNT",
+    "TRACELAB_LOGIN_FAILURES_PER_ADDRESS",
+    "TRACELAB_LOGIN_WINDOW_SECONDS",
+    "TRACELAB_SIGNUP_ATTEMPTS_PER_ADDRESS",
+    "TRACELAB_SIGNUPS_PER_ADDRESS",
+    "TRACELAB_SIGNUP_WINDOW_SECONDS",
+    "TRACELAB_PROXY_COUNT",
+)
+
+
+def test_throttle_thresholds_have_defaults_and_are_overridable():
+    defaults = _settings(*THROTTLES)
+    assert defaults == {
+        "TRACELAB_LOGIN_FAILURES_PER_ACCOUNT": 10,
+        "TRACELAB_LOGIN_FAILURES_PER_ADDRESS": 100,
+        "TRACELAB_LOGIN_WINDOW_SECONDS": 900,
+        "TRACELAB_SIGNUP_ATTEMPTS_PER_ADDRESS": 100,
+        "TRACELAB_SIGNUPS_PER_ADDRESS": 50,
+        "TRACELAB_SIGNUP_WINDOW_SECONDS": 3600,
+        "TRACELAB_PROXY_COUNT": 0,
+    }
+    overridden = _settings(*THROTTLES, **{name: "7" for name in THROTTLES})
+    assert set(overridden.values()) == {7}
