@@ -1,0 +1,419 @@
+"""Who may open what: every URL pattern x six roles x GET and POST, from the URLconf.
+
+The patterns come from the live URL configuration, so a new endpoint fails
+`test_every_url_pattern_has_declared_rights` until its rights are written down in RIGHTS.
+Each (pattern, role, method) is then requested against one small world:
+
+- student: alice, in class A (joined before her work), owns the submissions and the quiz
+  attempt; other student: bob, in class B;
+- instructor: ines teaches class A, wrote the draft and started the regrade;
+  instructor of another cohort: otto teaches class B;
+- admin: a superuser; anonymous: no session.
+
+A role with the right must not be turned away (no 401/403/404 and no login redirect)
+and a method the pattern does not serve answers 405; a role without the right gets
+401/403/404/405 or, when anonymous, a redirect to the login page. A server error fails
+the test (the test client raises it). Each role's requests run in a savepoint that is
+rolled back, so a POST by one role (a delete, say) does not change the next one's world.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from exercises.models import (
+    Cohort,
+    Exercise,
+    ExerciseDraft,
+    ExerciseVersion,
+    Lesson,
+    Membership,
+    QuizAttempt,
+    QuizItem,
+    Regrade,
+    Submission,
+    Track,
+)
+from exercises.services.cohorts import INSTRUCTORS_GROUP
+from exercises.tasks import grade_submission, regrade_submission, validate_draft
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "student", "other_student", "other_instructor", "instructor", "admin")
+
+# Who holds a right, by the name used in RIGHTS.
+HOLDERS = {
+    "anyone": set(ROLES),
+    "user": set(ROLES) - {"anonymous"},
+    # a student's own work: nobody else reads it through the student pages
+    "owner": {"student"},
+    "instructor": {"other_instructor", "instructor", "admin"},
+    # a cohort's pages: its instructors, and superusers
+    "cohort_instructor": {"instructor", "admin"},
+    # a draft: its author, and superusers
+    "draft_author": {"instructor", "admin"},
+    # a regrade's pages: instructors who may regrade the exercise, and superusers
+    "regrade_instructor": {"instructor", "admin"},
+    "superuser": {"admin"},
+}
+
+
+@dataclass(frozen=True)
+class Rights:
+    holder: str  # a key of HOLDERS
+    methods: frozenset[str]  # the methods the pattern serves (others answer 405)
+
+
+def _r(holder: str, *methods: str) -> Rights:
+    return Rights(holder, frozenset(methods))
+
+
+GET, POST = "GET", "POST"
+
+RIGHTS: dict[str, Rights] = {
+    "signup": _r("anyone", GET, POST),
+    "login": _r("anyone", GET, POST),
+    "logout": _r("anyone", POST),
+    "api_openapi": _r("anyone", GET),
+    "home": _r("anyone", GET),
+    "track_detail": _r("anyone", GET),
+    "lesson_detail": _r("user", GET),
+    "lesson_figure": _r("anyone", GET),
+    "lesson_complete": _r("user", POST),
+    "lesson_quiz": _r("user", GET, POST),
+    "lesson_quiz_result": _r("owner", GET),
+    "my_progress": _r("user", GET),
+    "exercise_detail": _r("user", GET),
+    "exercise_history": _r("user", GET),
+    # a redirect to submission_diff, which checks ownership
+    "submission_compare": _r("user", GET),
+    "submission_detail": _r("owner", GET),
+    "submission_diff": _r("owner", GET),
+    "api_submission_create": _r("user", POST),
+    "api_submission_detail": _r("owner", GET),
+    "submission_fragment": _r("owner", GET),
+    "cohort_join": _r("user", GET, POST),
+    "instructor:home": _r("instructor", GET, POST),
+    "instructor:dashboard": _r("cohort_instructor", GET),
+    "instructor:roster": _r("cohort_instructor", GET, POST),
+    "instructor:student": _r("cohort_instructor", GET),
+    "instructor:cohort_exercise": _r("cohort_instructor", GET),
+    "instructor:export_grades": _r("cohort_instructor", GET),
+    "instructor:export_submissions": _r("cohort_instructor", GET),
+    "instructor:exercises": _r("instructor", GET),
+    "instructor:draft_new": _r("instructor", POST),
+    "instructor:draft_import": _r("instructor", GET, POST),
+    "instructor:draft": _r("draft_author", GET, POST),
+    "instructor:draft_validate": _r("draft_author", POST),
+    "instructor:draft_validation": _r("draft_author", GET),
+    "instructor:draft_publish": _r("draft_author", POST),
+    "instructor:draft_delete": _r("draft_author", POST),
+    "instructor:exercise_edit": _r("instructor", POST),
+    "instructor:export_zip": _r("instructor", GET),
+    "instructor:regrade": _r("regrade_instructor", GET, POST),
+    "instructor:regrade_detail": _r("regrade_instructor", GET, POST),
+    "instructor:regrade_progress": _r("regrade_instructor", GET),
+}
+# Django's admin: every pattern under the `admin` namespace is for superusers only; the
+# login page itself (and the redirects to it) is what everyone else gets.
+ADMIN_NAMESPACE = "admin"
+ADMIN_SPECIAL = {
+    "admin:login": _r("anyone", GET, POST),
+    "admin:jsi18n": _r("superuser", GET),
+    "admin:password_change_done": _r("superuser", GET),
+}
+# Declared, and not requested: what they do is the same harmless thing for everyone.
+NOT_REQUESTED = {
+    "admin:logout": "logs out whoever asks (a redirect, or 405 for GET when logged in)",
+}
+# Admin patterns that cannot show anything in this world, even to a superuser: only
+# that everyone else is turned away is checked.
+ADMIN_NOTHING_TO_SHOW = {
+    # answers 403 unless a model admin declares autocomplete fields, and none does
+    "admin:autocomplete",
+    # no model has a page of its own on the site, so there is nothing to redirect to
+    "admin:view_on_site",
+}
+
+
+def _walk(patterns, prefix: str = "", namespace: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            full_ns = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), full_ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern), entry
+
+
+def url_patterns() -> dict[str, tuple[str, Any]]:
+    """Every named pattern of the URLconf: name -> (route, pattern)."""
+    return {name: (route, entry) for name, route, entry in _walk(get_resolver().url_patterns)}
+
+
+def _is_admin(name: str) -> bool:
+    return name.split(":", 1)[0] == ADMIN_NAMESPACE
+
+
+def rights_for(name: str) -> Rights | str | None:
+    if name in NOT_REQUESTED:
+        return NOT_REQUESTED[name]
+    if name in ADMIN_SPECIAL:
+        return ADMIN_SPECIAL[name]
+    if _is_admin(name):
+        return _r("superuser", GET, POST)
+    return RIGHTS.get(name)
+
+
+def test_every_url_pattern_has_declared_rights():
+    patterns = url_patterns()
+    unnamed = [
+        route
+        for _, route, entry in _walk_all(get_resolver().url_patterns)
+        if entry.name is None and not route.startswith(("static/", "media/"))
+    ]
+    assert not unnamed, f"name these patterns so their rights can be declared: {unnamed}"
+    missing = sorted(name for name in patterns if rights_for(name) is None)
+    assert not missing, f"declare who may open these in RIGHTS: {missing}"
+    stale = sorted(set(RIGHTS) - set(patterns))
+    assert not stale, f"RIGHTS names patterns that no longer exist: {stale}"
+
+
+def _walk_all(patterns, prefix: str = ""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == ADMIN_NAMESPACE:
+                continue  # Django's own, named or not
+            yield from _walk_all(entry.url_patterns, prefix + str(entry.pattern))
+        else:
+            yield None, prefix + str(entry.pattern), entry
+
+
+# -- the world ----------------------------------------------------------------------------
+@dataclass
+class World:
+    users: dict[str, Any]
+    kwargs: dict[str, dict[str, Any]]
+
+
+def _user(django_user_model, username: str, *, instructor=False, superuser=False):
+    user = django_user_model.objects.create_user(username, password=None)
+    if superuser:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    if instructor:
+        group, _ = Group.objects.get_or_create(name=INSTRUCTORS_GROUP)
+        user.groups.add(group)
+    return user
+
+
+def _submission(user, version, *, code: str, when) -> Submission:
+    submission = Submission.objects.create(
+        user=user,
+        exercise=version.exercise,
+        exercise_version=version,
+        code=code,
+        status=Submission.Status.DONE,
+        verdict=Submission.Verdict.FAILED,
+        score=0.5,
+        result={"verdict": "failed", "score": 0.5, "cases": [], "diagnoses": []},
+    )
+    Submission.objects.filter(pk=submission.pk).update(created_at=when, finished_at=when)
+    return submission
+
+
+@pytest.fixture
+def world(django_user_model, monkeypatch) -> World:
+    for task in (grade_submission, regrade_submission, validate_draft):
+        monkeypatch.setattr(task, "apply_async", lambda *args, **kwargs: None)
+    users = {
+        "student": _user(django_user_model, "alice"),
+        "other_student": _user(django_user_model, "bob"),
+        "other_instructor": _user(django_user_model, "otto", instructor=True),
+        "instructor": _user(django_user_model, "ines", instructor=True),
+        "admin": _user(django_user_model, "root", superuser=True),
+    }
+    track = Track.objects.create(slug="optim", title="Optimization", position=1)
+    lesson = Lesson.objects.create(
+        track=track,
+        slug="sgd",
+        position=1,
+        title="SGD",
+        body="# SGD\n",
+        assets={"path.svg": "<svg xmlns='http://www.w3.org/2000/svg'/>"},
+    )
+    QuizItem.objects.create(
+        lesson=lesson,
+        key="q1",
+        position=1,
+        question="Which?",
+        options=["a", "b"],
+        answer=0,
+        explanation="Because.",
+    )
+    attempt = QuizAttempt.objects.create(
+        user=users["student"],
+        lesson=lesson,
+        order={"q1": [0, 1]},
+        answers={"q1": 0},
+        score=1.0,
+        passed=True,
+        submitted_at=timezone.now(),
+    )
+    exercise = Exercise.objects.create(slug="adamw", title="AdamW")
+    version = ExerciseVersion.objects.create(
+        exercise=exercise,
+        number=1,
+        content_hash="hash",
+        files={"exercise.toml": 'id = "adamw"\n', "starter.py": "pass\n"},
+        title="AdamW",
+        prompt="Implement AdamW.",
+        starter="pass\n",
+        runtime="numpy",
+        device="cpu",
+        points=10,
+    )
+    exercise.current_version = version
+    exercise.save()
+
+    class_a = Cohort.objects.create(name="Class A", slug="class-a", track=track)
+    class_a.instructors.add(users["instructor"])
+    class_b = Cohort.objects.create(name="Class B", slug="class-b", track=track)
+    class_b.instructors.add(users["other_instructor"])
+    joined = timezone.now() - timedelta(days=2)
+    for cohort, user in ((class_a, users["student"]), (class_b, users["other_student"])):
+        membership = Membership.objects.create(cohort=cohort, user=user)
+        Membership.objects.filter(pk=membership.pk).update(joined_at=joined)
+    first = _submission(users["student"], version, code="x = 1\n", when=joined + timedelta(hours=1))
+    second = _submission(
+        users["student"], version, code="x = 2\n", when=joined + timedelta(hours=2)
+    )
+    draft = ExerciseDraft.objects.create(
+        slug="adamw", exercise=exercise, author=users["instructor"]
+    )
+    regrade = Regrade.objects.create(
+        exercise=exercise, version=version, created_by=users["instructor"], total=0
+    )
+
+    kwargs = {
+        "track_detail": {"slug": track.slug},
+        "lesson_detail": {"slug": lesson.slug},
+        "lesson_figure": {"slug": lesson.slug, "name": "path.svg"},
+        "lesson_complete": {"slug": lesson.slug},
+        "lesson_quiz": {"slug": lesson.slug},
+        "lesson_quiz_result": {"slug": lesson.slug, "attempt_id": attempt.pk},
+        "exercise_detail": {"slug": exercise.slug},
+        "exercise_history": {"slug": exercise.slug},
+        "submission_compare": {"slug": exercise.slug},
+        "submission_detail": {"submission_id": second.pk},
+        "submission_diff": {"submission_id": second.pk, "other_id": first.pk},
+        "api_submission_create": {"slug": exercise.slug},
+        "api_submission_detail": {"submission_id": second.pk},
+        "submission_fragment": {"submission_id": second.pk},
+        "instructor:dashboard": {"slug": class_a.slug},
+        "instructor:roster": {"slug": class_a.slug},
+        "instructor:student": {"slug": class_a.slug, "username": "alice"},
+        "instructor:cohort_exercise": {"slug": class_a.slug, "exercise_slug": exercise.slug},
+        "instructor:export_grades": {"slug": class_a.slug},
+        "instructor:export_submissions": {"slug": class_a.slug},
+        "instructor:draft": {"draft_id": draft.pk},
+        "instructor:draft_validate": {"draft_id": draft.pk},
+        "instructor:draft_validation": {"draft_id": draft.pk},
+        "instructor:draft_publish": {"draft_id": draft.pk},
+        "instructor:draft_delete": {"draft_id": draft.pk},
+        "instructor:exercise_edit": {"exercise_slug": exercise.slug},
+        "instructor:export_zip": {"exercise_slug": exercise.slug},
+        "instructor:regrade": {"exercise_slug": exercise.slug},
+        "instructor:regrade_detail": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
+        "instructor:regrade_progress": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
+    }
+    return World(users=users, kwargs=kwargs)
+
+
+# Query strings that make a page show what it exists to show.
+QUERY = {
+    "submission_compare": lambda w: {
+        "a": w.kwargs["submission_diff"]["other_id"],
+        "b": w.kwargs["submission_diff"]["submission_id"],
+    }
+}
+
+
+def _admin_kwargs(pattern) -> dict[str, str]:
+    values = {"object_id": "1", "content_type_id": "1", "app_label": "exercises"}
+    return {name: values.get(name, "1") for name in pattern.pattern.converters} | {
+        name: values.get(name, "1") for name in pattern.pattern.regex.groupindex
+    }
+
+
+def _url(name: str, world: World, pattern) -> str:
+    if _is_admin(name):
+        return reverse(name, kwargs=_admin_kwargs(pattern))
+    url = reverse(name, kwargs=world.kwargs.get(name, {}))
+    if name in QUERY:
+        url += "?" + "&".join(f"{k}={v}" for k, v in QUERY[name](world).items())
+    return url
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def _is_login_redirect(response, name: str) -> bool:
+    if response.status_code != 302:
+        return False
+    target = response["Location"]
+    return target.startswith((reverse("login"), reverse("admin:login")))
+
+
+def _outcome(response, name: str) -> str:
+    if response.status_code in (401, 403, 404) or _is_login_redirect(response, name):
+        return "denied"
+    if response.status_code == 405:
+        return "no such method"
+    return "served"
+
+
+def _names_to_check() -> list[str]:
+    return sorted(name for name in url_patterns() if isinstance(rights_for(name), Rights))
+
+
+@pytest.mark.parametrize("name", _names_to_check())
+def test_each_role_gets_exactly_its_rights(name, world):
+    rights = rights_for(name)
+    pattern = url_patterns()[name][1]
+    url = _url(name, world, pattern)
+    wrong = []
+    for role in ROLES:
+        client = _client(world, role)
+        for method in (GET, POST):
+            with transaction.atomic():
+                response = client.get(url) if method == GET else client.post(url)
+                outcome = _outcome(response, name)
+                transaction.set_rollback(True)
+            if role in HOLDERS[rights.holder] and name in ADMIN_NOTHING_TO_SHOW:
+                ok = response.status_code in (403, 404, 405)
+            elif role in HOLDERS[rights.holder]:
+                expected = "served" if method in rights.methods else "no such method"
+                ok = outcome == expected
+            else:
+                # Turned away: denied outright, or asked for a method it may not use.
+                ok = outcome in ("denied", "no such method")
+                if role == "anonymous" and response.status_code == 302:
+                    ok = ok and _is_login_redirect(response, name)
+            if not ok:
+                wrong.append(f"{role} {method} {url} -> {response.status_code} ({outcome})")
+    assert not wrong, "\n".join(wrong)
