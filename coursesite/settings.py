@@ -227,9 +227,7 @@ CSRF_TRUSTED_ORIGINS = [
 # created per address, each in a fixed window. Only failures count against logins, so a
 # class logging in at once behind one address stays clear of the limits.
 TRACELAB_LOGIN_FAILURES_PER_ACCOUNT = env_int("TRACELAB_LOGIN_FAILURES_PER_ACCOUNT", 10, minimum=1)
-TRACELAB_LOGIN_FAILURES_PER_ADDRESS = env_int(
-    "TRACELAB_LOGIN_FAILURES_PER_ADDRESS", 100, minimum=1
-)
+TRACELAB_LOGIN_FAILURES_PER_ADDRESS = env_int("TRACELAB_LOGIN_FAILURES_PER_ADDRESS", 100, minimum=1)
 TRACELAB_LOGIN_WINDOW_SECONDS = env_int("TRACELAB_LOGIN_WINDOW_SECONDS", 900, minimum=1)
 TRACELAB_SIGNUP_ATTEMPTS_PER_ADDRESS = env_int(
     "TRACELAB_SIGNUP_ATTEMPTS_PER_ADDRESS", 100, minimum=1

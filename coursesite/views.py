@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from coursesite import throttle
+from coursesite.forms import SignupForm
 
 login = throttle.login_throttled(auth_views.LoginView.as_view())
 
@@ -22,7 +22,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         if seconds is not None:
             return throttle.too_many(request, seconds)
         throttle.count(request, throttle.SIGNUP_ATTEMPTS)
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         throttle.count(request, throttle.SIGNUP_ACCOUNTS)

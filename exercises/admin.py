@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
+from coursesite.forms import AdminSignupForm, AdminUserForm
 from exercises.models import (
     Cohort,
     CohortInvitation,
@@ -17,6 +20,15 @@ from exercises.models import (
     Submission,
     Track,
 )
+
+# Accounts made or renamed here get the same username checks as the signup form.
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class TraceLabUserAdmin(UserAdmin):
+    add_form = AdminSignupForm
+    form = AdminUserForm
 
 
 @admin.register(Exercise)

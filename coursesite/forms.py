@@ -1,0 +1,31 @@
+"""Account forms: Django's, with usernames that could pass for another's refused."""
+
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UserCreationForm
+
+from coursesite.usernames import validate_username
+
+
+class _NoLookalikes:
+    """Refuses a username that mixes scripts or looks like an existing one."""
+
+    def clean_username(self):
+        username = super().clean_username()
+        if username:  # None when Django's own check (same name but for case) failed
+            validate_username(username)
+        return username
+
+
+class SignupForm(_NoLookalikes, UserCreationForm):
+    pass
+
+
+class AdminSignupForm(_NoLookalikes, AdminUserCreationForm):
+    pass
+
+
+class AdminUserForm(UserChangeForm):
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if username != self.initial.get("username"):
+            validate_username(username, exclude_pk=self.instance.pk)
+        return username
