@@ -4,13 +4,17 @@ Every knob is a `TRACELAB_*` variable (plus `DATABASE_URL` and `REDIS_URL`). Bad
 fail at start-up with ImproperlyConfigured instead of surfacing later as odd behaviour.
 """
 
+import ipaddress
 import os
+import re
 import sys
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Exchange, Queue
+
+from coursesite import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,6 +61,11 @@ def env_str(name: str, default: str | None = None, *, choices: tuple[str, ...] =
     return raw
 
 
+def env_list(name: str, default: str) -> list[str]:
+    """Read a comma-separated list variable (blank items dropped)."""
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
 # pytest-django loads these settings before any conftest can set variables, so a test
 # run gets the same fixed key as a debug run.
 RUNNING_TESTS = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
@@ -87,6 +96,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: request id, one log line and the latency of every request; answers /healthz
+    # and /metrics ahead of host checks, HTTPS redirects and sessions.
+    "coursesite.monitoring.RequestMonitorMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "coursesite.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -307,15 +319,48 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CONSUMER = "coursesite.celery_consumer:Consumer"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {
-        "handlers": ["console"],
-        "level": env_str(
-            "TRACELAB_LOG_LEVEL", "INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
-        ),
-    },
-}
+# Logs: one JSON object a line on stderr (TRACELAB_LOG_FORMAT=text for people), each
+# carrying the request, task and submission it is about (coursesite/logs.py).
+TRACELAB_LOG_FORMAT = env_str("TRACELAB_LOG_FORMAT", "json", choices=logs.FORMATS)
+TRACELAB_LOG_LEVEL = env_str("TRACELAB_LOG_LEVEL", "INFO").upper()
+if TRACELAB_LOG_LEVEL not in logs.LEVELS:
+    raise ImproperlyConfigured(
+        f"TRACELAB_LOG_LEVEL must be one of {', '.join(logs.LEVELS)}, got {TRACELAB_LOG_LEVEL!r}"
+    )
+LOGGING = logs.logging_config(format=TRACELAB_LOG_FORMAT, level=TRACELAB_LOG_LEVEL)
+
+# Operations (coursesite/health.py, coursesite/metrics.py). /healthz wants a live worker
+# on each of these queues.
+TRACELAB_EXPECTED_QUEUES = env_list("TRACELAB_EXPECTED_QUEUES", "cpu,housekeeping")
+_unknown_queues = set(TRACELAB_EXPECTED_QUEUES) - {queue.name for queue in CELERY_TASK_QUEUES}
+if _unknown_queues:
+    raise ImproperlyConfigured(
+        f"TRACELAB_EXPECTED_QUEUES names unknown queues: {', '.join(sorted(_unknown_queues))}"
+    )
+# /metrics answers a request bearing this token; without one, only clients on these
+# networks (the defaults: loopback and private ranges, where Prometheus runs beside the
+# service; behind a reverse proxy on such a network, set the token or block /metrics
+# at the proxy).
+TRACELAB_METRICS_TOKEN = env_str("TRACELAB_METRICS_TOKEN", "")
+try:
+    TRACELAB_METRICS_NETWORKS = [
+        ipaddress.ip_network(network)
+        for network in env_list(
+            "TRACELAB_METRICS_NETWORKS",
+            "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7",
+        )
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"TRACELAB_METRICS_NETWORKS: {exc}") from None
+# Other programs' metrics directories on this machine that /metrics adds to the web
+# server's own (./tracelab run: the worker's).
+TRACELAB_METRICS_EXTRA_DIRS = env_list("TRACELAB_METRICS_EXTRA_DIRS", "")
+# [ADDRESS:]PORT where a worker's main process serves its own /metrics (off when empty).
+TRACELAB_WORKER_METRICS_LISTEN = env_str("TRACELAB_WORKER_METRICS_LISTEN", "")
+if TRACELAB_WORKER_METRICS_LISTEN and not re.fullmatch(
+    r"(?:[^:\s]+:|\[[0-9A-Fa-f:.]+\]:)?[0-9]{1,5}", TRACELAB_WORKER_METRICS_LISTEN
+):
+    raise ImproperlyConfigured(
+        "TRACELAB_WORKER_METRICS_LISTEN must be PORT or ADDRESS:PORT, "
+        f"got {TRACELAB_WORKER_METRICS_LISTEN!r}"
+    )

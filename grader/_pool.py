@@ -138,15 +138,11 @@ class SandboxPool:
             if keep and not self._closed and len(self._ready[sandbox.runtime]) < max(self.size, 1):
                 self._ready[sandbox.runtime].append(sandbox)
                 return
-        if not self._closed:
-            if not sandbox.alive:
-                reason = retirement_reason(outcome)
-                if reason == "lost":
-                    self._notify("failed", sandbox.runtime, "lost")
-            elif not keep:
-                reason = "max_jobs"
-            else:
-                reason = "surplus"
+        # A usable sandbox closed only because the pool is full again is not retired.
+        if not self._closed and not keep:
+            reason = "max_jobs" if sandbox.alive else retirement_reason(outcome)
+            if reason == "lost":
+                self._notify("failed", sandbox.runtime, "lost")
             self._notify("retired", sandbox.runtime, reason)
         sandbox.close()
         self._refill_async(sandbox.runtime)

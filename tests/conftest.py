@@ -55,6 +55,7 @@ def celery_worker(django_db_setup, redis_url, tmp_path_factory):
         "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "REDIS_URL": redis_url,
         "TRACELAB_DEBUG": "1",
+        "TRACELAB_LOG_FORMAT": "json",
         "PYTHONUNBUFFERED": "1",
     }
     with log.open("w") as out:
@@ -86,6 +87,7 @@ def celery_worker(django_db_setup, redis_url, tmp_path_factory):
         what="celery worker",
         log=log,
     )
+    proc.log = log  # its output (JSON log lines), for tests that follow a submission there
     yield proc
     proc.terminate()
     try:

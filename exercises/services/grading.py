@@ -8,9 +8,12 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
 import tomllib
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
+
+from coursesite import metrics
 
 if TYPE_CHECKING:
     import grader
@@ -54,8 +57,15 @@ def grade_code(*, version: ExerciseVersion, code: str, visible_only: bool) -> di
     """
     import grader
 
-    bundle = bundle_for_version(version=version)
-    return grader.grade(bundle, code, visible_only=visible_only).to_dict()
+    started = time.perf_counter()
+    with metrics.GRADINGS_IN_PROGRESS.track_inprogress():
+        try:
+            bundle = bundle_for_version(version=version)
+            return grader.grade(bundle, code, visible_only=visible_only).to_dict()
+        finally:
+            metrics.GRADING_SECONDS.labels(queue=version.queue_name).observe(
+                time.perf_counter() - started
+            )
 
 
 @functools.lru_cache(maxsize=_BUNDLE_CACHE_SIZE)

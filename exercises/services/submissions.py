@@ -22,7 +22,8 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from exercises.models import Exercise, Submission
+from coursesite import logs, metrics
+from exercises.models import Exercise, ExerciseVersion, Submission
 from exercises.services import grading, leases, worker_registry
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,8 @@ def submission_create(
             status=Submission.Status.QUEUED,
             queued_at=now,
         )
+        # This request's log lines, and the task's (through its headers), name it.
+        logs.annotate(submission_id=submission.pk)
         _send_grading_on_commit(submission_id=submission.pk, queue=version.queue_name)
     return submission
 
@@ -336,7 +339,32 @@ def submission_record_result(
         finished_at=timezone.now(),
         lease_expires_at=None,
     )
+    if stored == 1:
+        _count_verdict(submission_id=submission_id, verdict=verdict)
     return stored == 1
+
+
+def _count_verdict(*, submission_id: int, verdict: str) -> None:
+    """Metrics of a stored verdict: by exercise, and how long its student waited."""
+    try:
+        row = (
+            Submission.objects.filter(id=submission_id)
+            .values(
+                "created_at",
+                "finished_at",
+                "exercise_version__exercise__slug",
+                "exercise_version__device",
+            )
+            .get()
+        )
+        metrics.verdict_stored(
+            exercise=row["exercise_version__exercise__slug"],
+            verdict=str(verdict),
+            queue=ExerciseVersion(device=row["exercise_version__device"]).queue_name,
+            waited_seconds=(row["finished_at"] - row["created_at"]).total_seconds(),
+        )
+    except Exception:  # noqa: BLE001 - the verdict is stored; a metric must not undo that
+        logger.warning("submission %s: verdict not counted", submission_id, exc_info=True)
 
 
 def first_named_mistake(result: dict[str, Any]) -> str:

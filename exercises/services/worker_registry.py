@@ -1,8 +1,9 @@
 """What Redis knows about the grading machinery: live workers and lost messages.
 
 Every Celery worker's main process announces itself every few seconds with the pool
-processes it runs (`announce`). The sweeper reads that to tell a dead lease holder
-from a slow one, and to notice two ways messages get lost:
+processes it runs and the queues it consumes (`announce`). /healthz reads that to
+tell whether each queue has a live worker. The sweeper reads it to tell a dead lease
+holder from a slow one, and to notice two ways messages get lost:
 
 - a worker vanished: the messages it had fetched sit in the broker's unacknowledged
   set until the visibility timeout, so every queued row sent before that moment is
@@ -58,8 +59,16 @@ class Registry:
     def __init__(self, client: Any) -> None:
         self.client = client
 
-    def announce(self, node: str, pids: list[tuple[int, str]]) -> None:
-        value = json.dumps({"at": time.time(), "pids": [[pid, start] for pid, start in pids]})
+    def announce(
+        self, node: str, pids: list[tuple[int, str]], *, queues: list[str] | tuple[str, ...] = ()
+    ) -> None:
+        value = json.dumps(
+            {
+                "at": time.time(),
+                "pids": [[pid, start] for pid, start in pids],
+                "queues": sorted(queues),
+            }
+        )
         pipe = self.client.pipeline()
         pipe.set(_node_key(node), value, ex=NODE_TTL_SECONDS)
         pipe.sadd(NODES_KEY, node)

@@ -19,10 +19,14 @@ def registry(redis_url):
     client.flushdb()
 
 
-def test_an_announced_worker_is_live_with_its_pool_processes(registry):
-    registry.announce("host|10", [(11, "500"), (12, "501")])
+def test_an_announced_worker_is_live_with_its_pool_processes_and_queues(registry):
+    registry.announce("host|10", [(11, "500"), (12, "501")], queues=["housekeeping", "cpu"])
     assert registry.live_nodes() == {
-        "host|10": {"at": pytest.approx(time.time(), abs=5), "pids": [[11, "500"], [12, "501"]]}
+        "host|10": {
+            "at": pytest.approx(time.time(), abs=5),
+            "pids": [[11, "500"], [12, "501"]],
+            "queues": ["cpu", "housekeeping"],
+        }
     }
 
 

@@ -109,3 +109,13 @@ def test_a_listener_that_fails_never_fails_the_job():
     pool.add_listener(broken)
     run_jobs(pool, 1)
     assert pool.events == [("retired", "numpy", "timeout")]
+
+
+def test_a_usable_sandbox_closed_because_the_pool_is_full_is_not_retired():
+    pool = ScriptedPool([Outcome()])
+    run_jobs(pool, 1)  # its sandbox goes back to the pool, which is now full
+    spare = FakeSandbox("numpy", []).start()
+
+    pool._give_back(spare, Outcome())
+
+    assert pool.events == [] and not spare.alive

@@ -1,0 +1,48 @@
+"""gunicorn's settings for the web server, read from ./gunicorn.conf.py wherever gunicorn is
+started from the repository root (`./tracelab run`, the container image). The command
+line still sets the address and the number of workers.
+
+- Logs: gunicorn's own lines go through the site's logging configuration (JSON lines,
+  coursesite/logs.py); its access log is off, since the request middleware writes one
+  line per request with more in it.
+- Metrics: the workers are separate processes, so Prometheus's client runs in
+  multiprocess mode (coursesite/metrics.py). PROMETHEUS_MULTIPROC_DIR names the web
+  server's own directory (a fresh temporary one when unset), emptied when the master
+  starts; a worker that exits is marked dead.
+"""
+
+import glob
+import os
+import shutil
+import tempfile
+
+# Before anything imports prometheus_client: the variable decides how it keeps values.
+_own_directory = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _own_directory = tempfile.mkdtemp(prefix="tracelab-metrics-web-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_directory
+
+from coursesite.logs import logging_config  # noqa: E402
+
+logconfig_dict = logging_config(
+    format=os.environ.get("TRACELAB_LOG_FORMAT", "").strip() or "json",
+    level=os.environ.get("TRACELAB_LOG_LEVEL", "").strip() or "INFO",
+)
+
+
+def on_starting(server) -> None:
+    path = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(path, exist_ok=True)
+    for name in glob.glob(os.path.join(path, "*.db")):
+        os.remove(name)
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client.multiprocess import mark_process_dead
+
+    mark_process_dead(worker.pid)
+
+
+def on_exit(server) -> None:
+    if _own_directory is not None:
+        shutil.rmtree(_own_directory, ignore_errors=True)
