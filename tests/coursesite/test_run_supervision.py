@@ -4,17 +4,21 @@ The real command runs in a process group of its own, on a temporary TRACELAB_VAR
 and free ports, so the developer's var/ and a running instance are left alone. Each of
 Redis, the Celery worker and gunicorn's master is killed with SIGKILL in turn; the
 supervisor's log must show the exit and a new spawn, and the site (and, after the
-worker, a real grading) must work again. Then SIGINT to the group, as Ctrl-C sends it,
-must stop everything the run started.
+worker, a real grading) must work again. On the way, /healthz and /metrics must answer
+and the programs' log lines must be JSON that follows the grading's submission from the
+web server to the worker. Then SIGINT to the group, as Ctrl-C sends it, must stop
+everything the run started.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -82,6 +86,27 @@ class Run:
         """The pid of the program's latest spawn, from supervisord's log."""
         pids = [int(pid) for name, pid in SPAWNED.findall(self.text()) if name == program]
         return pids[-1] if pids else None
+
+    def get(self, path: str) -> tuple[int, str]:
+        """The status and body of a GET (0 when nothing answers)."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError:
+            return 0, ""
+
+    def json_lines(self) -> list[dict]:
+        """The programs' log lines (supervisord's own and Celery's banner are plain text)."""
+        lines = []
+        for line in self.text().splitlines():
+            if line.startswith("{"):
+                try:
+                    lines.append(json.loads(line))
+                except ValueError:
+                    pass
+        return lines
 
     def answers(self) -> bool:
         try:
@@ -216,6 +241,12 @@ def test_crashed_programs_are_restarted_and_ctrl_c_leaves_nothing(run):
     assert "instructor: instructor / instructor-pass-123" in run.text()
     run.wait(lambda: " ready." in run.text(), timeout=90, what="the worker ready")
 
+    # /healthz: the database, Redis and a worker on each of the run's queues.
+    run.wait(lambda: run.get("/healthz")[0] == 200, timeout=30, what="/healthz answering 200")
+    health = json.loads(run.get("/healthz")[1])
+    assert health["status"] == "ok" and health["workers"]["cpu"] >= 1, health
+    assert health["workers"]["housekeeping"] >= 1, health
+
     # Redis.
     run.kill_and_wait_respawn("redis")
     run.wait(run.answers, timeout=30, what="the site answering after Redis came back")
@@ -237,6 +268,38 @@ def test_crashed_programs_are_restarted_and_ctrl_c_leaves_nothing(run):
     session.request("GET", "/exercises/adamw/")  # the CSRF cookie, as the page gets it
     detail = submit_and_wait(session, ADAMW.read_text())
     assert detail["verdict"] == "passed", detail.get("result")
+
+    # /metrics on the web server: its own requests, the broker's queues, and the
+    # worker's gradings (its metrics directory is on the same machine).
+    status, metrics = run.get("/metrics")
+    assert status == 200, metrics
+    for expected in (
+        'tracelab_verdicts_total{exercise="adamw",verdict="passed"}',
+        'tracelab_submission_verdict_seconds_count{queue="cpu"}',
+        'tracelab_grading_duration_seconds_count{queue="cpu"}',
+        'tracelab_queue_depth{queue="cpu"}',
+        'tracelab_queue_unacked{queue="cpu"}',
+        "tracelab_broker_up 1.0",
+        'method="POST",route="api_submission_create",status="202"',
+    ):
+        assert expected in metrics, expected
+
+    # JSON log lines: the request that created the submission and the worker's grading
+    # name it, and the grading names the request.
+    def about_submission() -> list[dict]:
+        return [line for line in run.json_lines() if line.get("submission_id") == detail["id"]]
+
+    run.wait(
+        lambda: any(line["logger"] == "celery.app.trace" for line in about_submission()),
+        timeout=10,
+        what="the worker's task line for the submission",
+    )
+    lines = about_submission()
+    (created,) = [line for line in lines if line.get("route") == "api_submission_create"]
+    (graded,) = [line for line in lines if line["logger"] == "exercises.services.submissions"]
+    assert created["status"] == 202 and created["user_id"]
+    assert graded["request_id"] == created["request_id"]
+    assert graded["task"] == "exercises.tasks.grade_submission"
 
     # gunicorn's master. Its orphaned workers hold the port until they notice (up to
     # half gunicorn's timeout), so the new master may need a few tries to bind.
