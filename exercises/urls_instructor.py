@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("exercises/drafts/<int:draft_id>/publish", authoring.draft_publish, name="draft_publish"),
     path("exercises/drafts/<int:draft_id>/delete", authoring.draft_delete, name="draft_delete"),
+    path("exercises/drafts/<int:draft_id>/share", authoring.draft_share, name="draft_share"),
     path("exercises/<slug:exercise_slug>/edit", authoring.exercise_edit, name="exercise_edit"),
     path("exercises/<slug:exercise_slug>/export.zip", authoring.exercise_export, name="export_zip"),
     path("exercises/<slug:exercise_slug>/regrade/", regrade.regrade_page, name="regrade"),

@@ -1,4 +1,8 @@
-"""Instructor pages for authoring: drafts, validation, publishing, import and export."""
+"""Instructor pages for authoring: drafts, validation, publishing, import and export.
+
+A draft's pages open for its author, its co-authors and superusers; for any other
+instructor the draft does not exist (404).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from django.http import (
     HttpResponse,
     JsonResponse,
 )
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,7 +33,7 @@ from exercises.models import (
     Exercise,
     ExerciseDraft,
 )
-from exercises.services import authoring
+from exercises.services import authoring, regrade
 from exercises.services.authoring import AuthoringError, Status
 from exercises.view_access import exercise_or_404, instructor_required
 
@@ -42,12 +46,31 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
         .annotate(version_count=Count("versions", distinct=True))
         .order_by("slug")
     )
-    drafts = ExerciseDraft.objects.select_related("author", "exercise").order_by("-updated_at")
+    drafts = (
+        authoring.drafts_visible_to(user=request.user)
+        .select_related("author", "exercise")
+        .order_by("-updated_at")
+    )
+    regradable = set(
+        regrade.exercises_regradable_by(user=request.user).values_list("id", flat=True)
+    )
     return render(
         request,
         "exercises/instructor/exercise_list.html",
-        {"exercises": exercises, "drafts": drafts, "import_form": ImportForm()},
+        {
+            "exercises": exercises,
+            "drafts": drafts,
+            "regradable": regradable,
+            "import_form": ImportForm(),
+        },
     )
+
+
+def _draft_or_404(request: HttpRequest, draft_id: int) -> ExerciseDraft:
+    draft = authoring.draft_for_user(user=request.user, draft_id=draft_id)
+    if draft is None:
+        raise Http404("No such draft.")
+    return draft
 
 
 @require_POST
@@ -99,15 +122,14 @@ def _draft_context(draft: ExerciseDraft, form, formsets, other) -> dict[str, Any
         and draft.validated_hash != authoring.files_content_hash(draft.files),
         "new_mistake_source": authoring.NEW_MISTAKE_SOURCE,
         "pending": draft.validation_status in Status.PENDING,
+        "coauthors": draft.coauthors.order_by("username"),
     }
 
 
 @require_http_methods(["GET", "POST"])
 @instructor_required
 def draft_edit(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = get_object_or_404(
-        ExerciseDraft.objects.select_related("exercise", "author"), pk=draft_id
-    )
+    draft = _draft_or_404(request, draft_id)
     if request.method == "GET":
         form, formsets, other = _draft_forms(draft)
         return render(
@@ -147,7 +169,7 @@ def draft_edit(request: HttpRequest, draft_id: int) -> HttpResponse:
 @require_POST
 @instructor_required
 def draft_validate(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = get_object_or_404(ExerciseDraft, pk=draft_id)
+    draft = _draft_or_404(request, draft_id)
     authoring.draft_validation_request(draft=draft)
     return redirect("instructor:draft", draft.pk)
 
@@ -156,7 +178,7 @@ def draft_validate(request: HttpRequest, draft_id: int) -> HttpResponse:
 @never_cache
 @instructor_required
 def draft_validation(request: HttpRequest, draft_id: int) -> JsonResponse:
-    draft = get_object_or_404(ExerciseDraft, pk=draft_id)
+    draft = _draft_or_404(request, draft_id)
     html = render_to_string(
         "exercises/instructor/_validation.html",
         {
@@ -181,11 +203,12 @@ def draft_validation(request: HttpRequest, draft_id: int) -> JsonResponse:
 @require_POST
 @instructor_required
 def draft_publish(request: HttpRequest, draft_id: int) -> HttpResponse:
+    _draft_or_404(request, draft_id)
     try:
         version = authoring.draft_publish(draft_id=draft_id, user=request.user)
     except AuthoringError as exc:
         messages.error(request, str(exc))
-        if ExerciseDraft.objects.filter(pk=draft_id).exists():
+        if authoring.draft_for_user(user=request.user, draft_id=draft_id) is not None:
             return redirect("instructor:draft", draft_id)
         return redirect("instructor:exercises")
     messages.success(
@@ -198,10 +221,34 @@ def draft_publish(request: HttpRequest, draft_id: int) -> HttpResponse:
 @require_POST
 @instructor_required
 def draft_delete(request: HttpRequest, draft_id: int) -> HttpResponse:
-    draft = get_object_or_404(ExerciseDraft, pk=draft_id)
+    draft = _draft_or_404(request, draft_id)
     authoring.draft_delete(draft=draft)
     messages.success(request, "Draft deleted.")
     return redirect("instructor:exercises")
+
+
+@require_POST
+@instructor_required
+def draft_share(request: HttpRequest, draft_id: int) -> HttpResponse:
+    """Add or remove a co-author: another instructor who can then do all the author can."""
+    draft = _draft_or_404(request, draft_id)
+    action = request.POST.get("action")
+    username = request.POST.get("username", "").strip()[:150]
+    if action == "add":
+        try:
+            user = authoring.draft_coauthor_add(draft=draft, username=username)
+        except AuthoringError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"{user.username} can now open, edit and publish this draft.")
+    elif action == "remove":
+        if authoring.draft_coauthor_remove(draft=draft, username=username):
+            messages.success(request, f"This draft is no longer shared with {username}.")
+    else:
+        return HttpResponse("Unknown action.", status=400)
+    if authoring.draft_for_user(user=request.user, draft_id=draft.pk) is None:
+        return redirect("instructor:exercises")  # a co-author who removed themselves
+    return redirect("instructor:draft", draft.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -78,7 +78,9 @@ class CohortInvitation(models.Model):
 class ExerciseDraft(models.Model):
     """An exercise being authored in the browser; never visible to students.
 
-    Publishing turns the draft's files into a new ExerciseVersion.
+    Publishing turns the draft's files into a new ExerciseVersion. A draft belongs to
+    its author and the co-authors it is shared with (and is open to superusers); to
+    every other instructor it does not exist.
     """
 
     slug = models.SlugField(max_length=100)
@@ -88,6 +90,9 @@ class ExerciseDraft(models.Model):
     files = models.JSONField(default=dict)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    coauthors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="shared_drafts", blank=True
     )
     updated_at = models.DateTimeField(auto_now=True)
     # The last validation: its report, and the content hash it was run on.
@@ -103,7 +108,12 @@ class ExerciseDraft(models.Model):
 
 
 class Regrade(models.Model):
-    """Regrading every submission of an exercise against its newest version."""
+    """Regrading every submission of an exercise against its newest version.
+
+    At most one regrade of an exercise runs at a time: `finished_at` is set when its
+    last item is graded (or an instructor stops it), and the database refuses a second
+    unfinished one.
+    """
 
     exercise = models.ForeignKey(
         "exercises.Exercise", on_delete=models.CASCADE, related_name="regrades"
@@ -116,9 +126,17 @@ class Regrade(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     total = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exercise"],
+                condition=models.Q(finished_at__isnull=True),
+                name="regrade_one_running_per_exercise",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"regrade of {self.exercise} against {self.version}"

@@ -20,11 +20,14 @@ import zipfile
 import zlib
 from typing import IO, TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from exercises.models import Exercise, ExerciseDraft, ExerciseVersion
 from exercises.services.bank import exercise_version_publish, exercises_link_lessons
+from exercises.services.cohorts import is_instructor
 
 if TYPE_CHECKING:
     import grader
@@ -242,6 +245,47 @@ HINT = "What the student should check, in one or two sentences."
 '''
 
 
+def drafts_visible_to(*, user: AbstractBaseUser) -> QuerySet[ExerciseDraft]:
+    """The drafts `user` may open: their own and those shared with them (every draft for
+    a superuser). To anyone else a draft does not exist: the pages answer 404."""
+    if user.is_superuser:
+        return ExerciseDraft.objects.all()
+    if not is_instructor(user):
+        return ExerciseDraft.objects.none()
+    shared = ExerciseDraft.coauthors.through.objects.filter(user_id=user.pk)
+    # A subquery, not a join: the rows stay distinct, and can be locked for update.
+    return ExerciseDraft.objects.filter(
+        Q(author_id=user.pk) | Q(pk__in=shared.values("exercisedraft_id"))
+    )
+
+
+def draft_for_user(*, user: AbstractBaseUser, draft_id: int) -> ExerciseDraft | None:
+    """The draft if `user` may open it; None otherwise (shown as 404, never 403)."""
+    return (
+        drafts_visible_to(user=user)
+        .select_related("exercise", "author")
+        .filter(pk=draft_id)
+        .first()
+    )
+
+
+def draft_coauthor_add(*, draft: ExerciseDraft, username: str) -> AbstractBaseUser:
+    """Share the draft with another instructor, who can then do all its author can."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None or not is_instructor(user) or user.pk == draft.author_id:
+        raise AuthoringError(f"{username} is not another instructor; drafts are shared with those.")
+    draft.coauthors.add(user)
+    return user
+
+
+def draft_coauthor_remove(*, draft: ExerciseDraft, username: str) -> bool:
+    """Stop sharing the draft with `username`; False when it was not shared with them."""
+    removed, _ = ExerciseDraft.coauthors.through.objects.filter(
+        exercisedraft_id=draft.pk, user__username=username
+    ).delete()
+    return removed > 0
+
+
 def draft_create(
     *,
     author: AbstractBaseUser,
@@ -260,8 +304,9 @@ def draft_create(
 
 
 def draft_for_exercise(*, exercise: Exercise, author: AbstractBaseUser) -> ExerciseDraft:
-    """The open draft of a published exercise, or a new one holding its current files."""
-    draft = ExerciseDraft.objects.filter(exercise=exercise).order_by("-updated_at").first()
+    """The author's open draft of a published exercise (their own or one shared with
+    them), or a new one of theirs holding its current files."""
+    draft = drafts_visible_to(user=author).filter(exercise=exercise).order_by("-updated_at").first()
     if draft is not None:
         return draft
     if exercise.current_version is None:
@@ -367,8 +412,9 @@ def draft_publish(*, draft_id: int, user: AbstractBaseUser) -> ExerciseVersion:
     """Publish a validated draft as the exercise's current version and delete the draft.
 
     Creates the exercise when it is new. The same files published twice reuse their
-    version. Raises AuthoringError when the last validation did not pass on the
-    current files, or the bundle's id clashes with another exercise.
+    version. Raises AuthoringError when the draft is not one `user` may open, the last
+    validation did not pass on the current files, or the bundle's id clashes with
+    another exercise.
     """
     import grader
 
@@ -376,7 +422,8 @@ def draft_publish(*, draft_id: int, user: AbstractBaseUser) -> ExerciseVersion:
         draft = (
             # Only the draft row is locked: PostgreSQL cannot lock the nullable side of
             # the join to its exercise.
-            ExerciseDraft.objects.select_for_update(of=("self",))
+            drafts_visible_to(user=user)
+            .select_for_update(of=("self",))
             .select_related("exercise")
             .filter(pk=draft_id)
             .first()

@@ -686,7 +686,7 @@ def test_import_and_export_views(ines_client, ines, fake_validation):
     assert "sgd-wd/solution.py" in zipfile.ZipFile(io.BytesIO(response.content)).namelist()
 
 
-def test_exercise_list_shows_drafts_and_published_exercises(ines_client, ines, exercise):
+def test_exercise_list_shows_drafts_and_published_exercises(ines_client, ines, exercise, cohort):
     authoring.draft_create(author=ines, files=files_for("in-progress"))
     page = ines_client.get(reverse("instructor:exercises")).content.decode()
     assert "in-progress" in page and exercise.slug in page
@@ -706,3 +706,95 @@ def test_a_gpu_exercise_is_validated_on_the_gpu_queue(
 def test_validate_draft_task_runs_the_service(ines, fake_validation):
     draft = authoring.draft_create(author=ines, files=files_for())
     assert validate_draft(draft.pk) == "passed"
+
+
+# -- drafts belong to their authors ----------------------------------------------------
+def _draft_urls(draft) -> list[tuple[str, str]]:
+    return [
+        ("get", reverse("instructor:draft", args=[draft.pk])),
+        ("post", reverse("instructor:draft", args=[draft.pk])),
+        ("post", reverse("instructor:draft_validate", args=[draft.pk])),
+        ("get", reverse("instructor:draft_validation", args=[draft.pk])),
+        ("post", reverse("instructor:draft_publish", args=[draft.pk])),
+        ("post", reverse("instructor:draft_delete", args=[draft.pk])),
+    ]
+
+
+def test_another_instructor_gets_404_on_every_url_of_a_draft(
+    ines, otto_client, fake_validation, sent_validations
+):
+    draft = validated_draft(ines, fake_validation)
+    for method, url in _draft_urls(draft):
+        data = _post_data(draft) if method == "post" else None
+        response = getattr(otto_client, method)(url, data)
+        assert response.status_code == 404, (method, url, response.status_code)
+    draft.refresh_from_db()
+    assert draft.files == files_for() and authoring.draft_is_validated(draft)
+    assert sent_validations == []
+    assert not Exercise.objects.filter(slug="sgd-wd").exists()
+
+
+def test_the_exercise_list_shows_only_the_viewers_drafts(ines, otto, otto_client, ines_client):
+    authoring.draft_create(author=ines, files=files_for("ines-secret"))
+    authoring.draft_create(author=otto, files=files_for("ottos-own"))
+    page = otto_client.get(reverse("instructor:exercises")).content.decode()
+    assert "ottos-own" in page and "ines-secret" not in page
+    assert "ines-secret" in ines_client.get(reverse("instructor:exercises")).content.decode()
+
+
+def test_publishing_someone_elses_draft_is_refused_by_the_service(ines, otto, fake_validation):
+    draft = validated_draft(ines, fake_validation)
+    with pytest.raises(AuthoringError, match="no longer exists"):
+        authoring.draft_publish(draft_id=draft.pk, user=otto)
+    assert ExerciseDraft.objects.filter(pk=draft.pk).exists()
+
+
+def test_a_shared_draft_opens_for_its_co_author(
+    ines, otto, ines_client, otto_client, fake_validation
+):
+    draft = validated_draft(ines, fake_validation)
+    share = reverse("instructor:draft_share", args=[draft.pk])
+    response = ines_client.post(share, {"action": "add", "username": "otto"}, follow=True)
+    assert "otto can now open" in response.content.decode()
+    assert list(draft.coauthors.all()) == [otto]
+
+    assert otto_client.get(reverse("instructor:draft", args=[draft.pk])).status_code == 200
+    assert "sgd-wd" in otto_client.get(reverse("instructor:exercises")).content.decode()
+    response = otto_client.post(reverse("instructor:draft_publish", args=[draft.pk]), follow=True)
+    assert "Published sgd-wd version 1" in response.content.decode()
+
+
+def test_sharing_takes_only_instructors_and_can_be_taken_back(
+    ines, otto, alice, ines_client, otto_client
+):
+    draft = authoring.draft_create(author=ines, files=files_for())
+    share = reverse("instructor:draft_share", args=[draft.pk])
+    for name in ("alice", "nobody", "ines"):
+        response = ines_client.post(share, {"action": "add", "username": name}, follow=True)
+        assert "is not another instructor" in response.content.decode(), name
+    assert not draft.coauthors.exists()
+
+    assert otto_client.post(share, {"action": "add", "username": "otto"}).status_code == 404
+    assert not draft.coauthors.exists()
+    ines_client.post(share, {"action": "add", "username": "otto"})
+    ines_client.post(share, {"action": "remove", "username": "otto"})
+    assert not draft.coauthors.exists()
+    assert otto_client.get(reverse("instructor:draft", args=[draft.pk])).status_code == 404
+    assert ines_client.post(share, {"action": "nonsense"}).status_code == 400
+
+
+def test_a_superuser_opens_every_draft(ines, django_user_model, client):
+    draft = authoring.draft_create(author=ines, files=files_for("ines-secret"))
+    root = django_user_model.objects.create_superuser("root", password="root-pass-123")
+    client.force_login(root)
+    assert client.get(reverse("instructor:draft", args=[draft.pk])).status_code == 200
+    assert "ines-secret" in client.get(reverse("instructor:exercises")).content.decode()
+
+
+def test_editing_a_published_exercise_opens_the_viewers_own_draft(ines, otto, exercise):
+    mine = authoring.draft_for_exercise(exercise=exercise, author=ines)
+    theirs = authoring.draft_for_exercise(exercise=exercise, author=otto)
+    assert mine != theirs and theirs.author == otto
+    assert authoring.draft_for_exercise(exercise=exercise, author=ines) == mine
+    mine.coauthors.add(otto)
+    assert authoring.draft_for_exercise(exercise=exercise, author=otto) in (mine, theirs)

@@ -1,4 +1,7 @@
-"""Every instructor URL: anonymous -> login, student -> 403, other instructor -> 404."""
+"""Every instructor URL: anonymous -> login, student -> 403, other instructor -> 404.
+
+Other instructors get 404 on another's cohorts, on drafts not shared with them, and on
+the regrades of exercises they neither teach nor authored."""
 
 import pytest
 from django.urls import reverse
@@ -12,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(cohort, exercise, ines, alice):
-    draft = ExerciseDraft.objects.create(slug="draft", files={"exercise.toml": 'id = "x"\n'})
+    draft = ExerciseDraft.objects.create(
+        slug="draft", files={"exercise.toml": 'id = "x"\n'}, author=ines
+    )
     regrade = Regrade.objects.create(
         exercise=exercise, version=exercise.current_version, created_by=ines
     )
@@ -38,6 +43,7 @@ def _urls(world) -> list[tuple[str, str]]:
         "draft_validation": [world["draft"].pk],
         "draft_publish": [world["draft"].pk],
         "draft_delete": [world["draft"].pk],
+        "draft_share": [world["draft"].pk],
         "exercise_edit": [ex],
         "export_zip": [ex],
         "regrade": [ex],
@@ -56,6 +62,17 @@ COHORT_SCOPED = {
     "cohort_exercise",
     "export_grades",
     "export_submissions",
+}
+OWNER_SCOPED = {
+    "draft",
+    "draft_validate",
+    "draft_validation",
+    "draft_publish",
+    "draft_delete",
+    "draft_share",
+    "regrade",
+    "regrade_detail",
+    "regrade_progress",
 }
 
 
@@ -82,6 +99,15 @@ def test_other_instructor_gets_404_on_every_cohort_url(otto_client, world):
             for method in ("get", "post"):
                 response = getattr(otto_client, method)(url)
                 assert response.status_code in (404, 405), (name, method, response.status_code)
+
+
+def test_other_instructor_gets_404_on_every_draft_and_regrade_url(otto_client, world):
+    for name, url in _urls(world):
+        if name in OWNER_SCOPED:
+            for method in ("get", "post"):
+                response = getattr(otto_client, method)(url)
+                assert response.status_code in (404, 405), (name, method, response.status_code)
+    assert ExerciseDraft.objects.filter(pk=world["draft"].pk).exists()
 
 
 def test_the_teaching_instructor_opens_every_cohort_page(ines_client, world):
