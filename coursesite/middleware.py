@@ -44,26 +44,34 @@ class ServiceUnavailableMiddleware:
         return response
 
 
-NUL_MESSAGE = "The address contains a NUL character."
+NUL_MESSAGE = "The request contains a NUL character."
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(values) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in items) for key, items in values.lists()
+    )
 
 
 class RejectNulMiddleware:
-    """A NUL in the path or query string is a 400 before any view runs.
+    """A NUL in the path, the query string or a posted form field is a 400 before any
+    view runs.
 
-    No URL of this site carries one, and PostgreSQL text cannot hold it: a value that
-    reached a query (a username in a path, a search, a filter) would fail there as a
-    server error.
+    No page of this site takes one, and PostgreSQL text cannot hold it: a value that
+    reached a query (a username in a path or a form, a search, a filter) would fail
+    there as a server error. Other bodies (JSON) are left to their views, which read
+    them whole; form bodies are parsed here as the CSRF check parses them anyway.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        query = request.GET
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in query.lists()
-        ):
+        refused = "\x00" in request.path or _has_nul(request.GET)
+        if not refused and request.method == "POST" and request.content_type in _FORM_TYPES:
+            refused = _has_nul(request.POST)
+        if refused:
             if request.path.startswith("/api/"):
                 return JsonResponse({"error": NUL_MESSAGE}, status=400)
             return HttpResponse(NUL_MESSAGE, status=400, content_type="text/plain; charset=utf-8")

@@ -47,3 +47,19 @@ def test_api_paths_get_a_json_400(client):
 
 def test_ordinary_requests_pass(client):
     assert client.get(reverse("login") + "?next=/x%20y").status_code == 200
+
+
+def test_a_nul_in_a_posted_form_field_is_400(instructor_client):
+    url = reverse("instructor:roster", args=["class-a"])
+    for data in ({"action": "remove", "username": "a\x00b"}, {"action\x00": "x"}):
+        response = instructor_client.post(url, data)
+        assert response.status_code == 400, data
+        assert "NUL" in response.content.decode()
+
+
+def test_a_json_body_is_left_to_its_view(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("dana", password="dana-pass-1"))
+    response = client.post(
+        "/api/exercises/nope/submissions", data='{"code": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 404
