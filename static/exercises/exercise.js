@@ -10,6 +10,9 @@
   const MAX_POLL_INTERVAL_MS = 5000;
   const SAVE_DELAY_MS = 400;
 
+  // The page's CSP nonce, given to this script's tag: the editor's <style> needs it.
+  const NONCE = (document.currentScript && document.currentScript.nonce) || "";
+
   const page = document.getElementById("exercise");
   if (!page) {
     return;
@@ -116,6 +119,7 @@
     }
     try {
       return api.mount(textarea, {
+        nonce: NONCE,
         onSubmit: function () {
           send("submit");
         },

@@ -4,6 +4,8 @@
   "use strict";
 
   const POLL_INTERVAL_MS = 1000;
+  // The page's CSP nonce, given to this script's tag: the editor's <style> needs it.
+  const NONCE = (document.currentScript && document.currentScript.nonce) || "";
 
   function mountEditor(textarea) {
     const api = window.TraceLabEditor;
@@ -12,7 +14,7 @@
     }
     try {
       // The editor writes every change back into the textarea, so the form posts it.
-      api.mount(textarea, {});
+      api.mount(textarea, { nonce: NONCE });
       textarea.dataset.mounted = "true";
     } catch (error) {
       // The plain textarea keeps working if the editor bundle fails.

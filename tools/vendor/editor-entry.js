@@ -5,6 +5,8 @@
 //   const ed = TraceLabEditor.mount(textarea, {
 //     onChange(text) { ... },   // optional, called after every edit
 //     onSubmit() { ... },       // optional, Ctrl-Enter / Cmd-Enter
+//     nonce: "...",             // optional, the page's CSP nonce for the
+//                               // editor's <style> element
 //   });
 //   ed.getValue(); ed.setValue("x = 1\n"); ed.focus(); ed.view;
 
@@ -152,6 +154,9 @@ function mount(textarea, options) {
       }),
       lightTheme,
       syncBack,
+      // Under a Content-Security-Policy without 'unsafe-inline' for styles the
+      // editor's own <style> element needs the page's nonce.
+      ...(opts.nonce ? [EditorView.cspNonce.of(String(opts.nonce))] : []),
     ],
   });
 
