@@ -14,6 +14,7 @@ from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -199,6 +200,12 @@ def api_submission_create(request: HttpRequest, slug: str) -> HttpResponse:
         return JsonResponse(
             {"error": f"The request is too large; code may be at most {limit:,} bytes."},
             status=413,
+        )
+    except RawPostDataException:
+        # A multipart form: the CSRF check has read it already, and it is not JSON.
+        return JsonResponse(
+            {"error": 'Send JSON (Content-Type: application/json): {"code": ..., "mode": ...}.'},
+            status=400,
         )
     try:
         payload = params.json_body(body, hint='Send a JSON object: {"code": ..., "mode": ...}.')

@@ -218,3 +218,25 @@ def test_numbers_too_long_to_read_are_400(alice_client, exercise):
     response = _post(alice_client, exercise.slug, '{"code": "x", "mode": ' + "9" * 5000 + "}")
     assert response.status_code == 400
     assert response.json()["error"]
+
+
+def test_a_form_instead_of_json_is_400_not_a_server_error(alice, exercise):
+    """The CSRF check reads a form body first; the view must not fail reading it again."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    client.get(reverse("exercise_detail", args=[exercise.slug]))
+    token = client.cookies["csrftoken"].value
+    url = reverse("api_submission_create", args=[exercise.slug])
+    for data in (
+        {"csrfmiddlewaretoken": token, "code": CODE},  # multipart
+    ):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert "JSON" in response.json()["error"]
+    response = client.post(
+        url,
+        f"csrfmiddlewaretoken={token}&code=x",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert not Submission.objects.exists()
