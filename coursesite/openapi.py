@@ -89,8 +89,7 @@ def _path_param(name: str, schema: dict[str, Any]) -> dict[str, Any]:
 
 
 UNAUTHENTICATED = _json(ERROR, "Not logged in.")
-FORBIDDEN = _html("Logged in, but not an instructor.")
-LOGIN_REDIRECT = {"description": "Not logged in: a redirect to the login page."}
+NOT_AN_INSTRUCTOR = _json(ERROR, "Logged in, but not an instructor.")
 
 
 def openapi_schema() -> dict[str, Any]:
@@ -186,8 +185,8 @@ def openapi_schema() -> dict[str, Any]:
                     "parameters": [_path_param("draft_id", ID)],
                     "responses": {
                         "200": _json(DRAFT_VALIDATION, "The validation panel."),
-                        "302": LOGIN_REDIRECT,
-                        "403": FORBIDDEN,
+                        "401": UNAUTHENTICATED,
+                        "403": NOT_AN_INSTRUCTOR,
                         "404": _html("No such draft of this instructor."),
                     },
                 }
@@ -202,8 +201,8 @@ def openapi_schema() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json(REGRADE_PROGRESS, "The progress panel."),
-                        "302": LOGIN_REDIRECT,
-                        "403": FORBIDDEN,
+                        "401": UNAUTHENTICATED,
+                        "403": NOT_AN_INSTRUCTOR,
                         "404": _html("No such exercise or regrade."),
                     },
                 }

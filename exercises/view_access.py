@@ -8,16 +8,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-)
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
-from exercises.models import (
-    Cohort,
-    Exercise,
-)
+from exercises.models import Cohort, Exercise
 from exercises.services import cohorts
 
 
@@ -29,6 +22,24 @@ def instructor_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not cohorts.is_instructor(request.user):
             raise PermissionDenied("Only instructors can open this page.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def instructor_json_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the JSON an instructor page polls: 401 when logged out, 403 for a non-instructor.
+
+    A script asking for JSON cannot follow a redirect to the login page, so it gets an
+    answer it can read instead.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": "Log in first."}, status=401)
+        if not cohorts.is_instructor(request.user):
+            return JsonResponse({"error": "Only instructors can ask for this."}, status=403)
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -35,7 +35,7 @@ from exercises.models import (
 )
 from exercises.services import authoring, regrade
 from exercises.services.authoring import AuthoringError, Status
-from exercises.view_access import exercise_or_404, instructor_required
+from exercises.view_access import exercise_or_404, instructor_json_required, instructor_required
 
 
 @require_GET
@@ -176,7 +176,7 @@ def draft_validate(request: HttpRequest, draft_id: int) -> HttpResponse:
 
 @require_GET
 @never_cache
-@instructor_required
+@instructor_json_required
 def draft_validation(request: HttpRequest, draft_id: int) -> JsonResponse:
     draft = _draft_or_404(request, draft_id)
     html = render_to_string(

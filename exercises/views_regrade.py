@@ -26,7 +26,7 @@ from exercises.models import (
     Regrade,
 )
 from exercises.services import regrade
-from exercises.view_access import exercise_or_404, instructor_required
+from exercises.view_access import exercise_or_404, instructor_json_required, instructor_required
 
 
 @require_http_methods(["GET", "POST"])
@@ -97,7 +97,7 @@ def regrade_detail(request: HttpRequest, exercise_slug: str, regrade_id: int) ->
 
 @require_GET
 @never_cache
-@instructor_required
+@instructor_json_required
 def regrade_progress(request: HttpRequest, exercise_slug: str, regrade_id: int) -> JsonResponse:
     exercise = _regradable_or_404(request, exercise_slug)
     run = _regrade_or_404(exercise, regrade_id)

@@ -117,6 +117,7 @@ RIGHTS: dict[str, Rights] = {
     "instructor:draft_validation": _r("draft_author", GET),
     "instructor:draft_publish": _r("draft_author", POST),
     "instructor:draft_delete": _r("draft_author", POST),
+    "instructor:draft_share": _r("draft_author", POST),
     "instructor:exercise_edit": _r("instructor", POST),
     "instructor:export_zip": _r("instructor", GET),
     "instructor:regrade": _r("regrade_instructor", GET, POST),
@@ -270,7 +271,8 @@ def world(django_user_model, monkeypatch) -> World:
         passed=True,
         submitted_at=timezone.now(),
     )
-    exercise = Exercise.objects.create(slug="adamw", title="AdamW")
+    # In class A's track, so that class A's instructor may regrade it.
+    exercise = Exercise.objects.create(slug="adamw", title="AdamW", lesson=lesson)
     version = ExerciseVersion.objects.create(
         exercise=exercise,
         number=1,
@@ -288,7 +290,9 @@ def world(django_user_model, monkeypatch) -> World:
 
     class_a = Cohort.objects.create(name="Class A", slug="class-a", track=track)
     class_a.instructors.add(users["instructor"])
-    class_b = Cohort.objects.create(name="Class B", slug="class-b", track=track)
+    # On another track: class B's instructor does not teach adamw, so may not regrade it.
+    other_track = Track.objects.create(slug="numerics", title="Numerics", position=2)
+    class_b = Cohort.objects.create(name="Class B", slug="class-b", track=other_track)
     class_b.instructors.add(users["other_instructor"])
     joined = timezone.now() - timedelta(days=2)
     for cohort, user in ((class_a, users["student"]), (class_b, users["other_student"])):
@@ -331,6 +335,7 @@ def world(django_user_model, monkeypatch) -> World:
         "instructor:draft_validation": {"draft_id": draft.pk},
         "instructor:draft_publish": {"draft_id": draft.pk},
         "instructor:draft_delete": {"draft_id": draft.pk},
+        "instructor:draft_share": {"draft_id": draft.pk},
         "instructor:exercise_edit": {"exercise_slug": exercise.slug},
         "instructor:export_zip": {"exercise_slug": exercise.slug},
         "instructor:regrade": {"exercise_slug": exercise.slug},
