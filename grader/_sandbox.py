@@ -304,11 +304,46 @@ def bwrap_command(
     return args + ["--", *setpriv, *python]
 
 
+def _id_map(kind: str) -> str | None:
+    """This process's /proc/self/uid_map or gid_map, None where there is none."""
+    try:
+        return Path(f"/proc/self/{kind}_map").read_text()
+    except OSError:
+        return None
+
+
+def _id_mapped(id_map: str, value: int) -> bool:
+    """Whether `value` lies in one of the ranges of a uid_map or gid_map."""
+    for line in id_map.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[0].isdigit() and fields[2].isdigit():
+            first, count = int(fields[0]), int(fields[2])
+            if first <= value < first + count:
+                return True
+    return False
+
+
 def _sandbox_uid() -> int | None:
-    """A uid of its own per sandbox when we are root, so RLIMIT_NPROC is per sandbox."""
+    """A uid of its own per sandbox when we are root, so RLIMIT_NPROC is per sandbox.
+
+    Root in a container with a user namespace of its own (rootless podman, Docker's
+    userns-remap) may have only a few thousand ids mapped, and setpriv would stop at a
+    bare "setresuid failed: Invalid argument". That case is refused here with the way
+    out: a worker run as an unprivileged user gets a user namespace from bubblewrap for
+    each sandbox instead (docker-compose.yml runs its workers so).
+    """
     if os.geteuid() != 0:
         return None
-    return UID_BASE + (os.getpid() % 40000) * 16 + next(_uid_counter) % 16
+    uid = UID_BASE + (os.getpid() % 40000) * 16 + next(_uid_counter) % 16
+    for kind in ("uid", "gid"):
+        id_map = _id_map(kind)
+        if id_map is not None and not _id_mapped(id_map, uid):
+            raise SandboxError(
+                f"the sandbox {kind} {uid} is not mapped in this user namespace "
+                f"({' '.join(id_map.split())}): run the worker as an unprivileged user, "
+                "or map ids from TRACELAB_SANDBOX_UID_BASE on (640016 of them)"
+            )
+    return uid
 
 
 class Sandbox:
