@@ -5,7 +5,7 @@ The patterns come from the live URL configuration, so a new endpoint fails
 Each (pattern, role, method) is then requested against one small world:
 
 - student: alice, in class A (joined before her work), owns the submissions and the quiz
-  attempt; other student: bob, in class B;
+  attempt, and is invited to class B; other student: bob, in class B;
 - instructor: ines teaches class A, wrote the draft and started the regrade;
   instructor of another cohort: otto teaches class B;
 - admin: a superuser; anonymous: no session.
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from exercises.models import (
     Cohort,
+    CohortInvitation,
     Exercise,
     ExerciseDraft,
     ExerciseVersion,
@@ -102,6 +103,8 @@ RIGHTS: dict[str, Rights] = {
     "api_submission_detail": _r("owner", GET),
     "submission_fragment": _r("owner", GET),
     "cohort_join": _r("user", GET, POST),
+    # answered by the student it invites
+    "cohort_invitation": _r("owner", POST),
     "instructor:home": _r("instructor", GET, POST),
     "instructor:dashboard": _r("cohort_instructor", GET),
     "instructor:roster": _r("cohort_instructor", GET, POST),
@@ -302,6 +305,9 @@ def world(django_user_model, monkeypatch) -> World:
     second = _submission(
         users["student"], version, code="x = 2\n", when=joined + timedelta(hours=2)
     )
+    invitation = CohortInvitation.objects.create(
+        cohort=class_b, username="alice", invited_by=users["other_instructor"]
+    )
     draft = ExerciseDraft.objects.create(
         slug="adamw", exercise=exercise, author=users["instructor"]
     )
@@ -324,6 +330,7 @@ def world(django_user_model, monkeypatch) -> World:
         "api_submission_create": {"slug": exercise.slug},
         "api_submission_detail": {"submission_id": second.pk},
         "submission_fragment": {"submission_id": second.pk},
+        "cohort_invitation": {"invitation_id": invitation.pk},
         "instructor:dashboard": {"slug": class_a.slug},
         "instructor:roster": {"slug": class_a.slug},
         "instructor:student": {"slug": class_a.slug, "username": "alice"},
