@@ -251,6 +251,9 @@ if env_bool("TRACELAB_HTTPS", False):
     SECURE_HSTS_SECONDS = env_int("TRACELAB_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRACELAB_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_bool("TRACELAB_HSTS_PRELOAD", False)
+
+# Under /api/ a missing CSRF token is a JSON error like every other API error.
+CSRF_FAILURE_VIEW = "coursesite.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [
     origin.strip()
     for origin in env_str("TRACELAB_CSRF_TRUSTED_ORIGINS", "").split(",")

@@ -13,13 +13,13 @@ import secrets
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from instructor_support import make_instructor, make_submission
+from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
 
 from coursesite.openapi import openapi_schema
 from exercises.models import ExerciseDraft, Regrade
