@@ -57,9 +57,15 @@ apt_mirror() {
   apt-cache policy 2>/dev/null | awk -v s="$suite/main" '$3 == s && $2 ~ /^https?:/ {print $2; exit}'
 }
 
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else die "need root (or sudo) to run: $*"; fi
+}
+
+# Runs as root (debootstrap makes device nodes and root-owned files).
 build_rootfs() {
   command -v debootstrap >/dev/null || die "debootstrap is not installed (apt-get install debootstrap)"
-  [ "$(id -u)" -eq 0 ] || die "debootstrap needs root"
   local mirror security updates="" rootfs="$CACHE/rootfs.tmp"
   mirror="${TRACELAB_DEBIAN_MIRROR:-$(apt_mirror bookworm)}"
   mirror="${mirror:-http://deb.debian.org/debian}"
@@ -117,7 +123,10 @@ EOF
 build_base() {
   local fresh=0
   if [ ! -s "$ROOTFS_TAR" ]; then
-    timed "debootstrap" build_rootfs
+    timed "debootstrap" as_root env TRACELAB_VAR_DIR="$VAR" \
+      TRACELAB_DEBIAN_MIRROR="${TRACELAB_DEBIAN_MIRROR:-}" \
+      TRACELAB_DEBIAN_SECURITY="${TRACELAB_DEBIAN_SECURITY:-}" \
+      "$ROOT/tools/containers.sh" rootfs
     fresh=1
   fi
   if [ "$fresh" -eq 1 ] || ! podman image exists "$BASE_IMAGE"; then
@@ -188,5 +197,6 @@ case "${1:-}" in
   podman) shift; exec podman "$@" ;;
   compose) shift; exec podman-compose "$@" ;;
   check) cmd_check ;;
+  rootfs) build_rootfs ;;  # build's first step, run as root
   *) echo "usage: tools/containers.sh build [base|standins|app ...] | env | podman ARGS | compose ARGS | check" >&2; exit 2 ;;
 esac
