@@ -11,7 +11,8 @@
 # depends only on torch's pin in requirements.txt; the other requirements; the code.
 FROM debian:bookworm-slim AS base
 LABEL org.opencontainers.image.vendor=TraceLab
-# bubblewrap: the sandbox; util-linux: setpriv, which drops a sandbox to its own uid.
+# bubblewrap: the sandbox; util-linux: setpriv, with which a worker run as root drops
+# each sandbox to a uid of its own.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       python3 python3-venv bubblewrap util-linux ca-certificates \
@@ -32,6 +33,10 @@ ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 # A directory of wheels mounted into the build (`podman build -v DIR:DIR:ro`), searched
 # before the indexes: for builds without access to PyTorch's index.
 ARG WHEELS=
+# A CA bundle for pip to trust while building, mounted the same way: for a network that
+# reaches PyPI through a TLS-inspecting proxy. Only its path is recorded; the image's
+# own trust store is Debian's.
+ARG PIP_CERT=
 COPY --from=pins /pins/torch.txt /tmp/torch.txt
 RUN python3 -m venv /app/.venv \
  && pip install --no-cache-dir --index-url "$TORCH_INDEX_URL" ${WHEELS:+--find-links "$WHEELS"} \
@@ -44,14 +49,16 @@ RUN pip install --no-cache-dir ${WHEELS:+--find-links "$WHEELS"} -r requirements
 COPY . .
 # Static files are collected at build time with a throwaway key (settings require one
 # outside debug mode); the real TRACELAB_SECRET_KEY comes only from the environment
-# at run time and is never written into the image.
+# at run time and is never written into the image. The code is compiled now: the root
+# filesystem is read-only at run time, where no process could keep what it compiles.
 RUN TRACELAB_SECRET_KEY="$(head -c 32 /dev/urandom | base64)" \
       python manage.py collectstatic --noinput -v 0 \
+ && python -m compileall -q -j 0 coursesite exercises grader \
  && mkdir -p /app/var \
  && useradd --uid 10001 --user-group --home-dir /nonexistent --no-create-home \
       --shell /usr/sbin/nologin tracelab
-# The web server and beat run as this user; the workers run as root in the container
-# (see docker-compose.yml) so that each sandbox can drop to a uid of its own.
+# Every service runs as this user. A worker's sandboxes then get a user namespace of
+# their own from bubblewrap (docker-compose.yml says what the container must allow).
 USER tracelab
 EXPOSE 8000
 # gunicorn's control socket (by default under a home directory the service user does not

@@ -138,11 +138,23 @@ build_base() {
   fi
 }
 
+# `build_logged NAME podman-build-arguments...`: the build's output goes to
+# var/containers/build-NAME.log, whose end is shown when it fails.
+build_logged() {
+  local name="$1" log="$CACHE/build-$1.log"
+  shift
+  mkdir -p "$CACHE"
+  if ! podman build "$@" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    die "building $name failed; the whole output is in $log"
+  fi
+}
+
 build_standins() {
   local name
   for name in postgres:15 redis:7; do
-    timed "stand-in ${name}" podman build -q --network host --layers \
-      -t "localhost/$name" "$ROOT/deploy/standins/${name%%:*}" >/dev/null
+    timed "stand-in ${name}" build_logged "${name%%:*}" --network host --layers \
+      -t "localhost/$name" "$ROOT/deploy/standins/${name%%:*}"
   done
 }
 
@@ -155,13 +167,14 @@ build_app() {
       --build-arg "TORCH_INDEX_URL=file://$PYPI/simple" --build-arg "WHEELS=$WHEELS")
     log "project image: torch from $WHEELS and file://$PYPI/simple"
   fi
-  # The build reaches PyPI the way this machine does: through whatever TLS proxy the
-  # host's certificate bundle trusts. The bundle is mounted for the build only and is
-  # not part of the image.
+  # pip reaches PyPI the way this machine does: trusting what the host's certificate
+  # bundle trusts (a TLS-inspecting proxy's CA, say). The bundle is mounted beside the
+  # image's own, for the build only, and is not part of the image.
   if [ -s /etc/ssl/certs/ca-certificates.crt ]; then
-    args+=(-v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro)
+    args+=(-v /etc/ssl/certs/ca-certificates.crt:/run/host-ca-certificates.crt:ro
+      --build-arg PIP_CERT=/run/host-ca-certificates.crt)
   fi
-  timed "project image" podman build -q "${args[@]}" -f "$ROOT/Dockerfile" "$ROOT" >/dev/null
+  timed "project image" build_logged tracelab "${args[@]}" -f "$ROOT/Dockerfile" "$ROOT"
   local torch
   torch="$(podman run --rm --network none "$APP_IMAGE" \
     python -c 'import importlib.metadata as m; print(m.version("torch"))')"

@@ -201,7 +201,7 @@ def stack():
     TIMINGS.clear()
     started = time.monotonic()
 
-    with Phase("build images (cached)"):
+    with Phase("build images (cached after the first run)"):
         build = subprocess.run(
             [str(CONTAINERS_SH), "build"], env=env, capture_output=True, text=True, timeout=1800
         )
