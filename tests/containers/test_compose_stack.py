@@ -216,6 +216,9 @@ def stack():
         # Published on loopback only, on a free port.
         TRACELAB_PORT=f"127.0.0.1:{port}",
         TRACELAB_CPU_WORKERS="1",
+        # What the compose file would otherwise take from the caller's environment.
+        TRACELAB_ALLOWED_HOSTS="localhost,127.0.0.1",
+        TRACELAB_EXPECTED_QUEUES="cpu,housekeeping",
     )
     stack = Stack(
         project=project, env=env, url=f"http://127.0.0.1:{port}", log=ARTIFACTS / "compose.log"
