@@ -8,8 +8,9 @@ port; a student logs in over HTTP and every verdict is graded by the sandbox ins
 worker container. The whole stack (containers, network, volumes) is removed at the end,
 also on failure; the containers' logs are kept in test-artifacts/containers/.
 
-The tests run in order on one stack: grading, then scaling out, then losing a worker.
-How long each phase took is printed at the end of the run.
+The tests run in order on one stack: grading, scaling out, losing a worker, the
+monitoring endpoints, then each container against the hardening the compose file
+declares. How long each phase took is printed at the end of the run.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "containers"
 # fixture waits for PostgreSQL itself.
 SERVICES = ["postgres", "redis", "web", "worker-cpu", "beat"]
 PROJECT_PREFIX = "tracelab-test-"
-# Phase -> seconds, in the order they ran; printed by conftest.py's summary hook.
+# Phase -> seconds, in the order they ran; kept in test-artifacts/containers/timings.json,
+# which conftest.py prints at the end of the run.
 TIMINGS: dict[str, float] = {}
 
 
