@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 from types import SimpleNamespace
 
 import pytest
+from log_capture import json_lines
 
 from coursesite import celery as celery_hooks
 from coursesite import logs
@@ -18,21 +17,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def lines():
     """Every log line written while the test runs, as the configured handler formats it."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logs.JsonFormatter())
-    handler.addFilter(logs.ContextFilter())
-    root = logging.getLogger()
-    root.addHandler(handler)
-    old_level = root.level
-    root.setLevel(logging.DEBUG)
-
-    def read() -> list[dict]:
-        return [json.loads(line) for line in stream.getvalue().splitlines()]
-
-    yield read
-    root.removeHandler(handler)
-    root.setLevel(old_level)
+    with json_lines(level=logging.DEBUG) as read:
+        yield read
 
 
 def test_a_line_is_one_json_object_with_time_level_logger_and_message(lines):

@@ -3,17 +3,14 @@ on the log lines of the request that created it and the requests that follow it.
 
 from __future__ import annotations
 
-import io
-import json
-import logging
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
+from log_capture import json_lines
 from prometheus_client import REGISTRY
 
-from coursesite import logs
 from exercises.models import Submission
 from exercises.services import grading
 from exercises.services.submissions import submission_create, submission_grade
@@ -29,18 +26,8 @@ def value(name: str, **labels: str) -> float:
 
 @pytest.fixture
 def request_lines():
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logs.JsonFormatter())
-    handler.addFilter(logs.ContextFilter())
-    request_logger = logging.getLogger("coursesite.request")
-    request_logger.addHandler(handler)
-
-    def read() -> list[dict]:
-        return [json.loads(line) for line in stream.getvalue().splitlines()]
-
-    yield read
-    request_logger.removeHandler(handler)
+    with json_lines("coursesite.request") as read:
+        yield read
 
 
 def test_a_graded_submission_counts_its_verdict_and_how_long_its_student_waited(

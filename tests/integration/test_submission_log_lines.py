@@ -3,16 +3,14 @@ worker: the request that created it, the task and the grading in the worker, the
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import time
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from log_capture import json_lines
 
-from coursesite import logs
 from coursesite.http_session import Session
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -24,13 +22,8 @@ REQUEST_ID = "it-request-0001"
 @pytest.fixture
 def web_lines():
     """The live server's request lines (it runs in this process), as JSON."""
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logs.JsonFormatter())
-    handler.addFilter(logs.ContextFilter())
-    logging.getLogger("coursesite.request").addHandler(handler)
-    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
-    logging.getLogger("coursesite.request").removeHandler(handler)
+    with json_lines("coursesite.request") as read:
+        yield read
 
 
 def worker_lines(path: Path) -> list[dict]:
