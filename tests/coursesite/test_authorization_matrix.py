@@ -29,13 +29,12 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from factories import published_exercise
 
 from exercises.models import (
     Cohort,
     CohortInvitation,
-    Exercise,
     ExerciseDraft,
-    ExerciseVersion,
     Lesson,
     Membership,
     QuizAttempt,
@@ -275,21 +274,8 @@ def world(django_user_model, monkeypatch) -> World:
         submitted_at=timezone.now(),
     )
     # In class A's track, so that class A's instructor may regrade it.
-    exercise = Exercise.objects.create(slug="adamw", title="AdamW", lesson=lesson)
-    version = ExerciseVersion.objects.create(
-        exercise=exercise,
-        number=1,
-        content_hash="hash",
-        files={"exercise.toml": 'id = "adamw"\n', "starter.py": "pass\n"},
-        title="AdamW",
-        prompt="Implement AdamW.",
-        starter="pass\n",
-        runtime="numpy",
-        device="cpu",
-        points=10,
-    )
-    exercise.current_version = version
-    exercise.save()
+    exercise = published_exercise("adamw", lesson=lesson)
+    version = exercise.current_version
 
     class_a = Cohort.objects.create(name="Class A", slug="class-a", track=track)
     class_a.instructors.add(users["instructor"])

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-
-from exercises.models import Exercise, ExerciseVersion
+from factories import published_exercise
 
 pytestmark = pytest.mark.django_db
 
@@ -32,21 +31,7 @@ def test_pages_carry_the_policy(client):
 
 @pytest.fixture
 def exercise():
-    exercise = Exercise.objects.create(slug="adamw", title="AdamW")
-    exercise.current_version = ExerciseVersion.objects.create(
-        exercise=exercise,
-        number=1,
-        content_hash="hash",
-        files={"exercise.toml": 'id = "adamw"\n'},
-        title="AdamW",
-        prompt="Implement $x$.",
-        starter="def step():\n    pass\n",
-        runtime="numpy",
-        device="cpu",
-        points=10,
-    )
-    exercise.save()
-    return exercise
+    return published_exercise(prompt="Implement $x$.")
 
 
 def test_the_editor_page_gives_its_script_the_style_nonce(client, django_user_model, exercise):

@@ -10,36 +10,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from factories import passing_result, published_exercise
 
-from exercises.models import Exercise, ExerciseVersion
+from exercises.models import Exercise
 from exercises.tasks import grade_submission
-
-STARTER = "def step(params, grads, state, lr):\n    raise NotImplementedError\n"
-
-
-def passing_result(**overrides: Any) -> dict[str, Any]:
-    result = {
-        "verdict": "passed",
-        "score": 1.0,
-        "message": "All cases passed.",
-        "grader_version": "test",
-        "cases": [
-            {
-                "name": "quadratic",
-                "hidden": False,
-                "passed": True,
-                "steps_compared": 10,
-                "error": None,
-                "divergence": None,
-            }
-        ],
-        "diagnoses": [],
-        "stdout": "",
-        "stderr": "",
-        "resources": {"wall_ms": 12.5},
-    }
-    result.update(overrides)
-    return result
 
 
 @pytest.fixture
@@ -68,31 +42,7 @@ def bob_client(bob) -> Client:
 
 @pytest.fixture
 def make_exercise(db):
-    def make(
-        slug: str = "adamw",
-        *,
-        device: str = "cpu",
-        prompt: str = "Implement AdamW.",
-        starter: str = STARTER,
-    ) -> Exercise:
-        exercise = Exercise.objects.create(slug=slug, title=slug.title())
-        version = ExerciseVersion.objects.create(
-            exercise=exercise,
-            number=1,
-            content_hash=f"hash-{slug}",
-            files={"exercise.toml": f'id = "{slug}"\n', "prompt.md": prompt, "starter.py": starter},
-            title=f"{slug.title()} optimizer",
-            prompt=prompt,
-            starter=starter,
-            runtime="numpy",
-            device=device,
-            points=10,
-        )
-        exercise.current_version = version
-        exercise.save()
-        return exercise
-
-    return make
+    return published_exercise
 
 
 @pytest.fixture

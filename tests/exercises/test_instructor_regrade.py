@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 import pytest
-from conftest import passing_result
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from factories import passing_result
 from instructor_support import *  # noqa: F403 (the fixtures)
 from instructor_support import make_cohort, make_lesson, make_submission, make_track
 

@@ -1,6 +1,6 @@
 import pytest
-from conftest import passing_result
 from django.core.management import call_command
+from factories import passing_result
 
 from exercises.management.commands.seed_demo import DEMO_CLASS, DEMO_COHORT_SLUG
 from exercises.models import Cohort, Exercise, ExerciseVersion, Submission
