@@ -24,6 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
@@ -347,16 +348,32 @@ QUERY = {
 }
 
 
-def _admin_kwargs(pattern) -> dict[str, str]:
-    values = {"object_id": "1", "content_type_id": "1", "app_label": "exercises"}
-    return {name: values.get(name, "1") for name in pattern.pattern.converters} | {
-        name: values.get(name, "1") for name in pattern.pattern.regex.groupindex
-    }
+def _admin_model(name: str):
+    """The model an admin pattern such as `admin:auth_user_change` is about, if any."""
+    app_label, _, rest = name.removeprefix(f"{ADMIN_NAMESPACE}:").partition("_")
+    if app_label not in {config.label for config in apps.get_app_configs()}:
+        return None
+    for model in apps.get_app_config(app_label).get_models():
+        if rest.startswith(model._meta.model_name + "_"):
+            return model
+    return None
+
+
+def _admin_kwargs(name: str, pattern) -> dict[str, str]:
+    """Arguments for an admin pattern: a real row's id where the pattern names a model (ids
+    differ between databases), so that a superuser's request finds something."""
+    values = {"content_type_id": "1", "app_label": "exercises", "object_id": "1"}
+    model = _admin_model(name)
+    row = model._default_manager.order_by("pk").first() if model else None
+    if row is not None:
+        values["object_id"] = values["id"] = str(row.pk)
+    names = set(pattern.pattern.converters) | set(pattern.pattern.regex.groupindex)
+    return {arg: values.get(arg, "1") for arg in names}
 
 
 def _url(name: str, world: World, pattern) -> str:
     if _is_admin(name):
-        return reverse(name, kwargs=_admin_kwargs(pattern))
+        return reverse(name, kwargs=_admin_kwargs(name, pattern))
     url = reverse(name, kwargs=world.kwargs.get(name, {}))
     if name in QUERY:
         url += "?" + "&".join(f"{k}={v}" for k, v in QUERY[name](world).items())
