@@ -65,6 +65,21 @@ DRAFT_VALIDATION = {
         "html": {"type": "string"},
     },
 }
+HEALTH = {
+    "type": "object",
+    "required": ["status", "database", "redis"],
+    "properties": {
+        "status": {"type": "string", "enum": ["ok", "unavailable"]},
+        "database": {"type": "string", "enum": ["ok", "unavailable"]},
+        "redis": {"type": "string", "enum": ["ok", "unavailable"]},
+        "workers": {
+            "type": "object",
+            "description": "Live workers consuming each expected queue.",
+            "additionalProperties": {"type": "integer", "minimum": 0},
+        },
+        "reasons": {"type": "array", "items": {"type": "string"}},
+    },
+}
 REGRADE_PROGRESS = {
     "type": "object",
     "required": ["done", "html"],
@@ -113,6 +128,17 @@ def openapi_schema() -> dict[str, Any]:
         },
         "security": [{"session": []}],
         "paths": {
+            "/healthz": {
+                "get": {
+                    "operationId": "healthz",
+                    "summary": "Database, Redis and a live worker on every expected queue.",
+                    "security": [],
+                    "responses": {
+                        "200": _json(HEALTH, "Everything a grading needs answers."),
+                        "503": _json(HEALTH, "Something is missing; `reasons` says what."),
+                    },
+                }
+            },
             "/api/exercises/{slug}/submissions": {
                 "post": {
                     "operationId": "submission_create",
