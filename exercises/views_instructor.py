@@ -33,7 +33,6 @@ from exercises.forms_instructor import (
     RosterAddForm,
 )
 from exercises.models import (
-    ExerciseDraft,
     LessonProgress,
     Membership,
     QuizAttempt,
@@ -74,12 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .annotate(students=Count("memberships", distinct=True))
         .order_by("name")
     )
-    drafts = ExerciseDraft.objects.count()
-    return render(
-        request,
-        "exercises/instructor/home.html",
-        {"cohorts": taught, "form": form, "draft_count": drafts},
-    )
+    return render(request, "exercises/instructor/home.html", {"cohorts": taught, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
