@@ -26,7 +26,7 @@ from urllib.parse import quote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, Exists, FloatField, Func, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, FloatField, Func, Max, Min, Q
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -36,12 +36,12 @@ from exercises.models import (
     Exercise,
     Lesson,
     LessonProgress,
-    Membership,
     QuizAttempt,
     QuizItem,
     Submission,
 )
 from exercises.params import clamp_date
+from exercises.services.visibility import made_as_member
 
 # A student with at least this many failed submissions and no pass is "stuck".
 STUCK_FAILED_ATTEMPTS = 3
@@ -357,14 +357,9 @@ def since_joined(cohort: Cohort, field: str = "created_at") -> Exists:
     Instructors see a student's work only from the moment the student joined (with the
     code, or by accepting an invitation): what they did before, or outside the cohort,
     is not the cohort's. Every read of a cohort's submissions, quiz attempts and lesson
-    progress goes through this. It is one correlated subquery, so a page's query count
-    does not change, and it reads only the submission index's user and time columns.
+    progress goes through this.
     """
-    return Exists(
-        Membership.objects.filter(
-            cohort=cohort, user_id=OuterRef("user_id"), joined_at__lte=OuterRef(field)
-        )
-    )
+    return made_as_member(field, cohort=cohort)
 
 
 def cohort_submissions(*, cohort: Cohort, filters: DashboardFilters | None = None):

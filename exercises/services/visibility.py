@@ -8,6 +8,8 @@ cohort (a regrade's report covers every submission of an exercise) read through
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -15,16 +17,24 @@ from exercises.models import Membership, Submission
 from exercises.services.cohorts import cohorts_taught
 
 
+def made_as_member(field: str = "created_at", **cohorts: Any) -> Exists:
+    """A filter on rows that have a user: made (`field`) once that user was a member of
+    the cohorts that `cohorts` selects (`cohort=...` or `cohort__in=...`).
+
+    One correlated subquery, so a page's query count does not change; it reads only the
+    user and time columns of the row.
+    """
+    return Exists(
+        Membership.objects.filter(
+            **cohorts, user_id=OuterRef("user_id"), joined_at__lte=OuterRef(field)
+        )
+    )
+
+
 def submission_visible_to(*, instructor: AbstractBaseUser) -> Exists:
     """A filter on submissions: made by a student of a cohort `instructor` teaches,
     after the student joined that cohort (superusers: see submissions_visible_to)."""
-    return Exists(
-        Membership.objects.filter(
-            cohort__in=cohorts_taught(user=instructor),
-            user_id=OuterRef("user_id"),
-            joined_at__lte=OuterRef("created_at"),
-        )
-    )
+    return made_as_member(cohort__in=cohorts_taught(user=instructor))
 
 
 def submissions_visible_to(*, instructor: AbstractBaseUser) -> QuerySet[Submission]:
