@@ -1,4 +1,5 @@
-"""Who may open an instructor page, and the objects those pages look up (404 when absent)."""
+"""Who may open a page or ask for JSON, and the objects instructor pages look up (404 when
+absent)."""
 
 from __future__ import annotations
 
@@ -27,17 +28,25 @@ def instructor_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
     return wrapper
 
 
-def instructor_json_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For the JSON an instructor page polls: 401 when logged out, 403 for a non-instructor.
-
-    A script asking for JSON cannot follow a redirect to the login page, so it gets an
-    answer it can read instead.
-    """
+def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Like login_required, but answers 401 JSON instead of redirecting to a login page:
+    a script asking for JSON cannot follow a redirect to the login page."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return JsonResponse({"error": "Log in first."}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def instructor_json_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the JSON an instructor page polls: 401 when logged out, 403 for a non-instructor."""
+
+    @api_login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not cohorts.is_instructor(request.user):
             return JsonResponse({"error": "Only instructors can ask for this."}, status=403)
         return view(request, *args, **kwargs)

@@ -4,8 +4,6 @@ Decisions live in services and selectors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -34,19 +32,7 @@ from exercises.services.submissions import (
     SubmissionTooLarge,
     submission_create,
 )
-
-
-def api_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Like login_required, but answers 401 JSON instead of redirecting to a login page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return JsonResponse({"error": "Log in first."}, status=401)
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
+from exercises.view_access import api_login_required
 
 HISTORY_PAGE_SIZE = 50
 PLOT_CACHE_SECONDS = 24 * 3600
