@@ -1,0 +1,52 @@
+"""Folds both bias corrections into the step size, so eps is never corrected."""
+
+import math
+
+import torch
+
+HINT = (
+    "Your steps are right when gradients are large but too short where they are small or eps "
+    "is large: you scaled lr by sqrt(1 - beta2**t) / (1 - beta1**t) and divided exp_avg by "
+    "exp_avg_sq.sqrt() + eps, as older versions of torch.optim.Adam did, which in effect adds "
+    "eps / sqrt(1 - beta2**t) instead of eps. Divide exp_avg_sq by 1 - beta2**t before the "
+    "square root, then add eps."
+)
+
+
+class AdamW(torch.optim.Optimizer):
+    """Adam with decoupled weight decay, laid out like torch.optim.AdamW."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2):
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay}
+        super().__init__(params, defaults)
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, (beta1, beta2) = group["lr"], group["betas"]
+            eps, weight_decay = group["eps"], group["weight_decay"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = p.grad
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = torch.zeros_like(p)
+                    state["exp_avg_sq"] = torch.zeros_like(p)
+                state["step"] += 1
+                t = state["step"]
+                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+
+                # Decoupled decay, from the weight as it was before this step.
+                p.mul_(1 - lr * weight_decay)
+
+                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                step_size = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+                p.sub_(step_size * exp_avg / (exp_avg_sq.sqrt() + eps))
+        return loss
