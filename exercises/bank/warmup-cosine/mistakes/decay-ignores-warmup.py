@@ -1,0 +1,19 @@
+"""Measures the cosine from step 0, so the rate drops as soon as warmup ends."""
+
+import math
+
+HINT = (
+    "Right after warmup your rate is already below peak_lr: the cosine's progress is counted "
+    "from step 0, as if there were no warmup. The decay starts at step warmup_steps, at the "
+    "peak, and only has the remaining steps to come down: progress = (step - warmup_steps) / "
+    "max(1, total_steps - warmup_steps - 1)."
+)
+
+
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, final_lr):
+    if step < warmup_steps:
+        return peak_lr * (step + 1) / warmup_steps
+    decay_steps = max(1, total_steps - 1)
+    progress = min(step / decay_steps, 1.0)
+    cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
+    return final_lr + (peak_lr - final_lr) * cosine
