@@ -5,6 +5,7 @@ from django.urls import path
 from exercises import views_authoring as authoring
 from exercises import views_instructor as views
 from exercises import views_regrade as regrade
+from exercises import views_unexplained as unexplained
 
 app_name = "instructor"
 
@@ -45,6 +46,16 @@ urlpatterns = [
     path("exercises/drafts/<int:draft_id>/share", authoring.draft_share, name="draft_share"),
     path("exercises/<slug:exercise_slug>/edit", authoring.exercise_edit, name="exercise_edit"),
     path("exercises/<slug:exercise_slug>/export.zip", authoring.exercise_export, name="export_zip"),
+    path(
+        "exercises/<slug:exercise_slug>/unexplained/",
+        unexplained.unexplained_page,
+        name="unexplained",
+    ),
+    path(
+        "exercises/<slug:exercise_slug>/unexplained/<int:submission_id>/name",
+        unexplained.unexplained_name,
+        name="unexplained_name",
+    ),
     path("exercises/<slug:exercise_slug>/regrade/", regrade.regrade_page, name="regrade"),
     path(
         "exercises/<slug:exercise_slug>/regrade/<int:regrade_id>/",

@@ -64,6 +64,8 @@ HOLDERS = {
     "draft_author": {"instructor", "admin"},
     # a regrade's pages: instructors who may regrade the exercise, and superusers
     "regrade_instructor": {"instructor", "admin"},
+    # work of students an instructor may see (made while a member of their cohort)
+    "visible_work": {"instructor", "admin"},
     "superuser": {"admin"},
 }
 
@@ -123,6 +125,10 @@ RIGHTS: dict[str, Rights] = {
     "instructor:draft_share": _r("draft_author", POST),
     "instructor:exercise_edit": _r("instructor", POST),
     "instructor:export_zip": _r("instructor", GET),
+    # any instructor; the page lists only the submissions they may see
+    "instructor:unexplained": _r("instructor", GET),
+    # from a submission of alice's, which otto may not see
+    "instructor:unexplained_name": _r("visible_work", GET, POST),
     "instructor:regrade": _r("regrade_instructor", GET, POST),
     "instructor:regrade_detail": _r("regrade_instructor", GET, POST),
     "instructor:regrade_progress": _r("regrade_instructor", GET),
@@ -332,6 +338,8 @@ def world(django_user_model, monkeypatch) -> World:
         "instructor:draft_share": {"draft_id": draft.pk},
         "instructor:exercise_edit": {"exercise_slug": exercise.slug},
         "instructor:export_zip": {"exercise_slug": exercise.slug},
+        "instructor:unexplained": {"exercise_slug": exercise.slug},
+        "instructor:unexplained_name": {"exercise_slug": exercise.slug, "submission_id": second.pk},
         "instructor:regrade": {"exercise_slug": exercise.slug},
         "instructor:regrade_detail": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
         "instructor:regrade_progress": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},

@@ -6,6 +6,7 @@ the regrades of exercises they neither teach nor authored."""
 import pytest
 from django.urls import reverse
 from instructor_support import *  # noqa: F403 (the fixtures)
+from instructor_support import make_submission
 
 from exercises.models import ExerciseDraft, Regrade
 from exercises.urls_instructor import urlpatterns
@@ -21,7 +22,15 @@ def world(cohort, exercise, ines, alice):
     regrade = Regrade.objects.create(
         exercise=exercise, version=exercise.current_version, created_by=ines
     )
-    return {"cohort": cohort, "exercise": exercise, "draft": draft, "regrade": regrade}
+    # Failed, and no known mistake named: one of the exercise's unexplained failures.
+    failed = make_submission(alice, exercise)
+    return {
+        "cohort": cohort,
+        "exercise": exercise,
+        "draft": draft,
+        "regrade": regrade,
+        "failed": failed,
+    }
 
 
 def _urls(world) -> list[tuple[str, str]]:
@@ -49,6 +58,8 @@ def _urls(world) -> list[tuple[str, str]]:
         "regrade": [ex],
         "regrade_detail": [ex, world["regrade"].pk],
         "regrade_progress": [ex, world["regrade"].pk],
+        "unexplained": [ex],
+        "unexplained_name": [ex, world["failed"].pk],
     }
     names = [pattern.name for pattern in urlpatterns]
     assert sorted(names) == sorted(args), "a new instructor URL needs a permission test"
@@ -62,6 +73,8 @@ COHORT_SCOPED = {
     "cohort_exercise",
     "export_grades",
     "export_submissions",
+    # from a submission of the cohort's student
+    "unexplained_name",
 }
 OWNER_SCOPED = {
     "draft",
