@@ -52,6 +52,19 @@ def _format_case(case: dict) -> str:
     )
 
 
+def explained_where(diagnosis: dict) -> list[str]:
+    """Which cases, steps and quantities a named mistake explains, one line per case."""
+    lines = []
+    for item in diagnosis.get("explains") or []:
+        first, last = item["steps"]
+        steps = f"step {first}" if first == last else f"steps {first}-{last}"
+        hidden = " (hidden)" if item.get("hidden") else ""
+        quantities = ", ".join(item.get("quantities") or [])
+        together = f", together with {', '.join(item['with'])}" if item.get("with") else ""
+        lines.append(f"{item['case']}{hidden}: {steps} ({quantities}){together}")
+    return lines
+
+
 def format_report(slug: str, filename: str, result: dict) -> str:
     lines = [
         f"{slug} <- {filename}",
@@ -60,7 +73,15 @@ def format_report(slug: str, filename: str, result: dict) -> str:
     ]
     lines += [_format_case(case) for case in result["cases"]]
     for diagnosis in result["diagnoses"]:
-        lines.append(f"Recognised mistake: {diagnosis['mistake']}: {diagnosis['hint']}")
+        label = "Convention" if diagnosis.get("kind") == "convention" else "Recognised mistake"
+        confidence = diagnosis.get("confidence")
+        sure = f" (confidence {confidence:.2f})" if isinstance(confidence, float) else ""
+        lines.append(f"{label}: {diagnosis['mistake']}{sure}: {diagnosis['hint']}")
+        lines += [f"    explains {where}" for where in explained_where(diagnosis)]
+    for item in result.get("unexplained") or []:
+        step = f" from step {item['step']}" if item.get("step") else ""
+        hidden = " (hidden)" if item.get("hidden") else ""
+        lines.append(f"Not explained by a known mistake: {item['case']}{hidden}{step}")
     for hint in result["hints"]:
         lines.append(f"Hint: {hint['hint']}")
     for stream in ("stdout", "stderr"):

@@ -7,6 +7,8 @@ A bundle is a directory (or the same files held in a database row):
     starter.py      what the student starts from (must fail)
     solution.py     the reference (must pass)
     mistakes/*.py   realistic wrong versions; each sets HINT = "..." at top level
+    conventions/*.py  optional examples of the same rule written in another convention
+                    (declared in [[conventions]]); each sets NOTE = "..." at top level
     agreement/*.py  optional independent implementations that must pass too
 
 Mistake hints are read with `ast`, never by running the file: bundle code is
@@ -89,6 +91,28 @@ class Mistake:
 
 
 @dataclass(frozen=True)
+class Convention:
+    """The reference's rule in another convention: same maths, other parameters or steps.
+
+    A program in this convention reproduces the reference run on `inputs` (expressions
+    over the case's own inputs), compared on `compare`, with its step s matching the
+    reference's step s + `shift`. `source` is an example program that must be named so.
+    """
+
+    id: str
+    title: str
+    explanation: str
+    compare: tuple[str, ...]
+    inputs: dict
+    shift: int
+    source: str
+
+    @property
+    def path(self) -> str:
+        return f"conventions/{self.id}.py"
+
+
+@dataclass(frozen=True)
 class Program:
     """A program shipped with a bundle (an agreement implementation): `agreement/<id>.py`."""
 
@@ -130,6 +154,7 @@ class Bundle:
 
     figures: tuple[dict, ...] = ()
     agreements: tuple[Program, ...] = ()
+    conventions: tuple[Convention, ...] = ()
 
     @property
     def visible_cases(self) -> list[dict]:
@@ -187,10 +212,11 @@ def _require(table: dict, key: str, kind, *, path: str, slug: str, default=None)
     return value
 
 
-def mistake_header(source: str) -> tuple[str, str]:
+def mistake_header(source: str, name: str = "HINT") -> tuple[str, str]:
     """A mistake file's title (its docstring's first line) and HINT, read with ast.
 
-    Never runs the file. Either is "" when missing or not a string literal.
+    Never runs the file. Either is "" when missing or not a string literal. A
+    convention's example program keeps its text under `name="NOTE"`.
     """
     try:
         tree = ast.parse(source)
@@ -202,7 +228,7 @@ def mistake_header(source: str) -> tuple[str, str]:
             isinstance(node, ast.Assign)
             and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)
-            and node.targets[0].id == "HINT"
+            and node.targets[0].id == name
         ):
             try:
                 value = ast.literal_eval(node.value)
@@ -457,4 +483,88 @@ def _parse(files: dict[str, str]) -> Bundle:
         content_hash=content_hash(files),
         figures=_specs.check_figures(meta.get("figures", []), grading, slug=slug),
         agreements=tuple(agreements),
+        conventions=_conventions(meta.get("conventions", []), files, grading, slug=slug),
     )
+
+
+def _conventions(declared, files: dict[str, str], grading: dict, *, slug: str) -> tuple:
+    """[[conventions]]: each with its example program, its inputs checked as expressions."""
+    from . import _conventions as expressions
+
+    path = "exercise.toml [[conventions]]"
+    if not isinstance(declared, list) or not all(isinstance(c, dict) for c in declared):
+        raise BundleError("conventions must be an array of tables", path=path, slug=slug)
+    known = {"id", "title", "explanation", "compare", "inputs", "shift"}
+    found = []
+    for table in declared:
+        unknown = set(table) - known
+        if unknown:
+            raise BundleError(f"unknown keys {sorted(unknown)}", path=path, slug=slug)
+        ident = _require(table, "id", str, path=path, slug=slug)
+        if not ident or len(ident) > MAX_ID_CHARS or "/" in ident:
+            raise BundleError(f"convention id {ident!r} is not a file name", path=path, slug=slug)
+        title = _require(table, "title", str, path=path, slug=slug)[:MAX_TITLE_CHARS]
+        explanation = " ".join(_require(table, "explanation", str, path=path, slug=slug).split())
+        compare = table.get("compare", list(grading["trace"]))
+        if (
+            not isinstance(compare, list)
+            or not compare
+            or not set(compare) <= set(grading["trace"])
+        ):
+            raise BundleError(
+                f"convention {ident!r}: compare must list traced quantities", path=path, slug=slug
+            )
+        inputs = table.get("inputs", {})
+        if not isinstance(inputs, dict):
+            raise BundleError(f"convention {ident!r}: inputs must be a table", path=path, slug=slug)
+        for key, expression in inputs.items():
+            try:
+                expressions.parse(expression)
+            except ValueError as exc:
+                raise BundleError(
+                    f"convention {ident!r}: inputs.{key}: {exc}", path=path, slug=slug
+                ) from None
+        shift = table.get("shift", 0)
+        if isinstance(shift, bool) or not isinstance(shift, int) or abs(shift) > 8:
+            raise BundleError(
+                f"convention {ident!r}: shift must be a whole number of steps, -8 to 8",
+                path=path,
+                slug=slug,
+            )
+        if shift and grading["driver"] != "schedule":
+            raise BundleError(
+                f"convention {ident!r}: only schedules can shift steps", path=path, slug=slug
+            )
+        if not inputs and not shift:
+            raise BundleError(
+                f"convention {ident!r} changes neither inputs nor steps", path=path, slug=slug
+            )
+        example = f"conventions/{ident}.py"
+        if example not in files:
+            raise BundleError(
+                f"convention {ident!r} needs an example program", path=example, slug=slug
+            )
+        try:
+            ast.parse(files[example])
+        except SyntaxError as exc:
+            raise BundleError(
+                f"syntax error on line {exc.lineno}", path=example, slug=slug
+            ) from None
+        found.append(
+            Convention(
+                ident, title, explanation, tuple(compare), dict(inputs), shift, files[example]
+            )
+        )
+    ids = [c.id for c in found]
+    if len(set(ids)) != len(ids):
+        raise BundleError("convention ids must be unique", path=path, slug=slug)
+    stray = {
+        name.removeprefix("conventions/").removesuffix(".py")
+        for name in files
+        if name.startswith("conventions/") and name.endswith(".py")
+    } - set(ids)
+    if stray:
+        raise BundleError(
+            f"conventions/{sorted(stray)[0]}.py is not declared in [[conventions]]", slug=slug
+        )
+    return tuple(found)

@@ -15,7 +15,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from . import _cases, _diagnose
+from . import _attribute, _cases, _compose, _conventions, _diagnose
 from ._bundle import Bundle
 from ._compare import Divergence, first_divergence, step_errors
 from ._pool import SandboxPool
@@ -44,6 +44,9 @@ class CaseResult:
     trace: list | None = field(default=None, repr=False)
     reference: list | None = field(default=None, repr=False)
     case: dict | None = field(default=None, repr=False)
+    # The largest error relative to the size of the reference's values: how far the case left.
+    relative_error: float | None = None
+    notes: dict | None = field(default=None, repr=False)
 
     def to_dict(self, quantities: list[str]) -> dict:
         data = {
@@ -54,12 +57,14 @@ class CaseResult:
             "steps_total": self.steps_total,
             "divergence": self.divergence.to_dict() if self.divergence else None,
             "error": self.error,
+            "relative_error": self.relative_error,
         }
         if self.hidden:
             # Hidden cases say where, never what: no inputs, values or messages leave.
             if self.divergence:
                 data["divergence"] = {"step": self.divergence.step}
             data["error"] = "raised an exception" if self.error else None
+            data["relative_error"] = None
             return data
         if not self.hidden and self.trace is not None and self.reference is not None:
             data["plot"] = _strict_json(
@@ -93,6 +98,9 @@ class Result:
     cases: list[CaseResult] = field(default_factory=list)
     diagnoses: list[dict] = field(default_factory=list)
     hints: list[dict] = field(default_factory=list)
+    # Failing cases no known mistake explains, and the shape they share (for the instructor).
+    unexplained: list[dict] = field(default_factory=list)
+    signature: str | None = None
     stdout: str = ""
     stderr: str = ""
     resources: dict = field(default_factory=dict)
@@ -106,6 +114,8 @@ class Result:
             "cases": [case.to_dict(self.quantities) for case in self.cases],
             "diagnoses": self.diagnoses,
             "hints": self.hints,
+            "unexplained": self.unexplained,
+            "signature": self.signature,
             "stdout": self.stdout,
             "stderr": self.stderr,
             "resources": self.resources,
@@ -121,6 +131,7 @@ class ProgramRun:
     fatal: dict | None = None
     traces: list[list | None] = field(default_factory=list)
     errors: list[str | None] = field(default_factory=list)
+    notes: list[dict | None] = field(default_factory=list)
     done: bool = False
     malformed: str | None = None
 
@@ -135,6 +146,11 @@ class Prepared:
     variants: list[list[int]]
     reference: list[list]
     mistakes: dict[str, ProgramRun]
+    # Per convention, the reference's records lined up with a program's steps, per case.
+    conventions: dict[str, list] = field(default_factory=dict)
+    # Pairs of mistakes merged into one program: computed when a failure first needs them.
+    pairs: list | None = None
+    pairs_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 # -- running programs --------------------------------------------------------------
@@ -179,7 +195,14 @@ def _is_number(value) -> bool:
     return True
 
 
-def _check_trace(trace, case: dict, quantities: list[str], shapes: dict | None) -> str | None:
+def _check_trace(
+    trace, case: dict, quantities: list[str], shapes: dict | None, *, failed: bool = False
+) -> str | None:
+    """Why a trace is not what the harness sends, or None.
+
+    A case that failed (`failed`) may leave a quantity empty: a state buffer kept
+    under another name, while the parameters were still traced.
+    """
     if not isinstance(trace, list) or len(trace) > int(case.get("steps", 0)):
         return "trace is not a list of at most `steps` records"
     for record in trace:
@@ -188,17 +211,52 @@ def _check_trace(trace, case: dict, quantities: list[str], shapes: dict | None) 
         for quantity, values in record.items():
             if not isinstance(values, list) or len(values) > MAX_VALUES_PER_RECORD:
                 return f"{quantity} is not a list"
-            if shapes is not None and len(values) != shapes[quantity]:
+            if (
+                shapes is not None
+                and len(values) != shapes[quantity]
+                and not (failed and not values)
+            ):
                 return f"{quantity} has {len(values)} values, expected {shapes[quantity]}"
             if not all(_is_number(v) for v in values):
                 return f"{quantity} holds something other than numbers"
     return None
 
 
+MAX_NOTES = 64
+
+
+def _check_notes(notes) -> str | None:
+    """Notes are {"raised": [[call number, exception type name], ...]}, or absent."""
+    if notes is None:
+        return None
+    if not isinstance(notes, dict) or set(notes) - {"raised"}:
+        return "case notes are not what the harness writes"
+    raised = notes.get("raised", [])
+    if not isinstance(raised, list) or len(raised) > MAX_NOTES:
+        return "case notes are not what the harness writes"
+    for item in raised:
+        if not (
+            isinstance(item, list)
+            and len(item) == 2
+            and isinstance(item[0], int)
+            and not isinstance(item[0], bool)
+            and isinstance(item[1], str)
+            and item[1].isidentifier()
+            and len(item[1]) <= 100
+        ):
+            return "case notes are not what the harness writes"
+    return None
+
+
 def _parse_run(
     outcome: Outcome, cases: list[dict], quantities: list[str], shapes: list[dict] | None
 ) -> ProgramRun:
-    run = ProgramRun(outcome=outcome, traces=[None] * len(cases), errors=[None] * len(cases))
+    run = ProgramRun(
+        outcome=outcome,
+        traces=[None] * len(cases),
+        errors=[None] * len(cases),
+        notes=[None] * len(cases),
+    )
     if outcome.malformed:
         run.malformed = outcome.malformed
         return run
@@ -231,13 +289,18 @@ def _parse_run(
             run.malformed = "a case error is not text"
             return run
         problem = _check_trace(
-            frame.get("trace"), cases[index], quantities, shapes[index] if shapes else None
-        )
+            frame.get("trace"),
+            cases[index],
+            quantities,
+            shapes[index] if shapes else None,
+            failed=bool(error),
+        ) or _check_notes(frame.get("notes"))
         if problem:
             run.malformed = problem
             return run
         run.traces[index] = frame["trace"]
         run.errors[index] = error[:2000] if error else None
+        run.notes[index] = frame.get("notes")
     return run
 
 
@@ -308,7 +371,80 @@ def prepare(
         m.id: run_program(bundle, m.source, cases, pool=pool, shapes=shapes)
         for m in bundle.mistakes
     }
-    return Prepared(bundle, cases, visible, variant_sets, reference.traces, mistakes)
+    conventions = {
+        convention.id: _convention_traces(bundle, convention, cases, pool)
+        for convention in bundle.conventions
+    }
+    return Prepared(bundle, cases, visible, variant_sets, reference.traces, mistakes, conventions)
+
+
+def _convention_traces(bundle: Bundle, convention, cases: list[dict], pool) -> list:
+    """The reference run as a program in `convention` would run, aligned with its steps."""
+    transformed, positions = [], []
+    for position, case in enumerate(cases):
+        try:
+            transformed.append(_conventions.transformed_case(case, convention))
+        except ValueError:  # no value for this case (a division by zero): not compared
+            continue
+        positions.append(position)
+    aligned: list = [None] * len(cases)
+    if not transformed:
+        return aligned
+    run = run_program(bundle, bundle.solution, transformed, pool=pool)
+    if _program_failure(run) is not None:
+        return aligned
+    for slot, position in enumerate(positions):
+        if run.errors[slot] or run.traces[slot] is None:
+            continue
+        steps = int(cases[position]["steps"])
+        aligned[position] = _conventions.aligned(run.traces[slot], steps, convention.shift)
+    return aligned
+
+
+def _candidates(prepared: Prepared) -> list[_attribute.Candidate]:
+    """Every known single explanation: the bundle's mistakes and its conventions."""
+    found = [
+        _attribute.Candidate(f"mistake:{key}", (key,), "mistake", run.traces, run.errors)
+        for key, run in prepared.mistakes.items()
+        if _program_failure(run) is None
+    ]
+    for convention in prepared.bundle.conventions:
+        traces = prepared.conventions.get(convention.id) or []
+        found.append(
+            _attribute.Candidate(
+                f"convention:{convention.id}",
+                (convention.id,),
+                "convention",
+                traces,
+                [None] * len(traces),
+                compare=convention.compare,
+            )
+        )
+    return found
+
+
+def _pair_candidates(prepared: Prepared, pool: SandboxPool | None) -> list:
+    """Two mistakes in one program, merged from their files and run on every case once."""
+    bundle = prepared.bundle
+    with prepared.pairs_lock:
+        if prepared.pairs is None:
+            shapes = _shapes(prepared.reference)
+            programs = {m.id: m.source for m in bundle.mistakes}
+            found = []
+            for (first, second), source in _compose.pairs(bundle.solution, programs).items():
+                run = run_program(bundle, source, prepared.cases, pool=pool, shapes=shapes)
+                if _program_failure(run) is None:
+                    found.append(
+                        _attribute.Candidate(
+                            f"pair:{first}+{second}",
+                            (first, second),
+                            "mistake",
+                            run.traces,
+                            run.errors,
+                        )
+                    )
+            prepared.pairs = found
+        return prepared.pairs
 
 
 def prepared_for(bundle: Bundle, *, pool: SandboxPool | None = None) -> Prepared:
@@ -506,6 +642,7 @@ def grade(
                 trace=got,
                 reference=expected,
                 case=case,
+                notes=run.notes[position],
             )
         )
     passed = sum(c.passed for c in result.cases)
@@ -514,12 +651,49 @@ def grade(
         result.verdict = "passed"
         result.message = f"All {passed} cases match the reference."
         return result
-    result.diagnoses = _diagnose.named_mistakes(prepared, run, indexes, quantities, bundle)
-    if not result.diagnoses:
-        result.hints = _diagnose.heuristics(result.cases)
-    first = next(c for c in result.cases if not c.passed)
-    result.message = f"{passed} of {len(result.cases)} cases match. " + _case_summary(first)
+    attribution = _attribute.attribute(
+        cases=prepared.cases,
+        indexes=indexes,
+        traces=run.traces,
+        errors=run.errors,
+        reference=prepared.reference,
+        candidates=_candidates(prepared),
+        quantities=quantities,
+        rtol=rtol,
+        atol=atol,
+        pairs=lambda: _pair_candidates(prepared, pool),
+    )
+    for case, error in zip(result.cases, attribution.relative_errors, strict=True):
+        case.relative_error = error
+    result.diagnoses = _diagnose.describe(attribution.diagnoses, bundle)
+    result.unexplained = [
+        {**item, "relative_error": None} if item["hidden"] else item
+        for item in attribution.unexplained
+    ]
+    result.signature = attribution.signature
+    left = {item["case"] for item in attribution.unexplained}
+    if not result.diagnoses or left:
+        unexplained = [c for c in result.cases if not c.passed and (c.name in left or c.error)]
+        result.hints = _diagnose.heuristics(unexplained or result.cases, bundle, run)
+    lead = _most_informative(result.cases)
+    result.message = f"{passed} of {len(result.cases)} cases match. " + _case_summary(lead)
     return result
+
+
+def _most_informative(cases: list[CaseResult]) -> CaseResult:
+    """The failing case to show first: a visible one that raised, else the one that left most.
+
+    A 1e-7 wobble in one case says less than a large error in another, whatever
+    their order in the file.
+    """
+    failing = [c for c in cases if not c.passed]
+    visible = [c for c in failing if not c.hidden] or failing
+
+    def weight(case: CaseResult):
+        size = case.relative_error if case.relative_error is not None else math.inf
+        return (bool(case.error), size)
+
+    return max(visible, key=weight)
 
 
 def _case_summary(case: CaseResult) -> str:
@@ -527,6 +701,9 @@ def _case_summary(case: CaseResult) -> str:
         return f"Hidden case {case.name!r} raised an exception."
     if case.error:
         return f"Case {case.name!r} raised: {case.error}"
+    raised = _diagnose.raised_message(case)
+    if raised:
+        return raised
     d = case.divergence
     if d is None:
         return ""

@@ -4,8 +4,10 @@ A case lists its calls (`calls`), values shared by every call (`args`) and
 arrays drawn afresh for every call from the case's `seed` (`random`). Each
 call's declared `returns` are flattened into one list of floats per name, so
 numbers, arrays and lists of arrays are all traced the same way. A call that
-declares `raises = "ValueError"` records only whether exactly that exception
-(or a subclass of it) was raised.
+declares `raises = "ValueError"` records what happened: 1.0 for that exception
+(or a subclass of it), 0.0 when nothing was raised and 2.0 for another
+exception, whose type is noted (`trace.notes["raised"]`) so the student is told
+exactly which exception was raised where which one was asked.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numbers
 import numpy as np
 
 RAISED = "raised"
+ASKED, NOTHING, OTHER = 1.0, 0.0, 2.0
 # As many values as the grader accepts in one record; checked before copying,
 # since a broadcast view of any size costs no memory until it is copied.
 MAX_VALUES = 1 << 16
@@ -160,7 +163,8 @@ def call(fn, case: dict, spec: dict, trace: list) -> None:
     returns = list(spec["returns"])
     quantities = list(spec["trace"])
     like_args = spec.get("like", {})
-    for values in build_calls(case, spec):
+    notes = getattr(trace, "notes", None)
+    for number, values in enumerate(build_calls(case, spec)):
         expected_error = values.pop("raises", None)
         # The shapes to check against are taken before the call: a program may
         # modify its arguments in place.
@@ -173,13 +177,15 @@ def call(fn, case: dict, spec: dict, trace: list) -> None:
             kind = exception_type(expected_error)
             try:
                 fn(*args)
-                raised = False
+                outcome = NOTHING
             except kind:
-                raised = True
-            except Exception:  # noqa: BLE001 - another exception is simply not the one asked for
-                raised = False
+                outcome = ASKED
+            except Exception as exc:  # noqa: BLE001 - another exception is not the one asked for
+                outcome = OTHER
+                if notes is not None:
+                    notes.setdefault("raised", []).append([number, type(exc).__name__[:100]])
             record = {q: [] for q in quantities}
-            record[RAISED] = [1.0 if raised else 0.0]
+            record[RAISED] = [outcome]
             trace.append(record)
             continue
         returned = _unpack(fn(*args), returns, entrypoint)

@@ -167,6 +167,11 @@ def torch_optimizer(cls, case: dict, spec: dict, trace: list) -> None:
     }
     optimizer = cls(model.parameters(), **hyper)
     quantities = list(spec["trace"])
+    # A state buffer kept under another name is reported, but only once the run is
+    # over: the parameters are still traced, so the update itself can be judged.
+    from .drivers import SubmissionFault  # drivers.py imports this module
+
+    interface_fault = None
     for step in range(1, int(case["steps"]) + 1):
         x, y = data.batch()
         optimizer.zero_grad()
@@ -180,10 +185,16 @@ def torch_optimizer(cls, case: dict, spec: dict, trace: list) -> None:
             elif quantity == "loss":
                 record[quantity] = [float(loss.detach())]
             else:
-                record[quantity] = _state_values(torch, optimizer, named, quantity, step)
+                try:
+                    record[quantity] = _state_values(torch, optimizer, named, quantity, step)
+                except SubmissionFault as exc:
+                    interface_fault = interface_fault or exc
+                    record[quantity] = []
         trace.append(record)
         if not _finite(record):
             break
+    if interface_fault is not None:
+        raise interface_fault
 
 
 def build_optimizer(torch, spec: dict, params):

@@ -2,7 +2,8 @@
 
 Frames written to the result descriptor, in order:
   {"fatal": {...}}                                  the program could not be run at all
-  {"case": i, "trace": [...], "error": str | None}  one per case
+  {"case": i, "trace": [...], "error": str | None,  one per case
+   "notes": {...} (optional)}
   {"done": true}                                    every case was attempted
 """
 
@@ -17,6 +18,14 @@ from . import protocol
 from .drivers import DRIVERS, SubmissionFault
 
 SOURCE_NAME = "submission.py"
+
+
+class Trace(list):
+    """A case's records, and notes a driver keeps beside them (which exception was raised)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notes: dict = {}
 
 
 def _where(exc: BaseException) -> str:
@@ -103,11 +112,14 @@ def run(job: dict, result_fd: int) -> None:
         return
     driver = DRIVERS[spec["driver"]]
     for index, case in enumerate(job["cases"]):
-        trace: list = []
+        trace = Trace()
         error = None
         try:
             driver(target, case, spec, trace)
         except BaseException as exc:  # noqa: BLE001 - SystemExit and friends are results too
             error = describe(exc)
-        protocol.write_frame(result_fd, {"case": index, "trace": trace, "error": error})
+        frame = {"case": index, "trace": list(trace), "error": error}
+        if trace.notes:
+            frame["notes"] = trace.notes
+        protocol.write_frame(result_fd, frame)
     protocol.write_frame(result_fd, {"done": True})

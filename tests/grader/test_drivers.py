@@ -96,15 +96,25 @@ def test_call_each_clipping_mistake_fails_and_is_named(clip, pool, mistake):
     assert [d["mistake"] for d in result.diagnoses] == [mistake]
 
 
-def test_call_raises_records_only_whether_that_exception_was_raised(clip, pool):
+def test_call_raises_names_the_exception_raised_where_another_is_asked(clip, pool):
     wrong_error = read("clip-norm", "solution.py").replace("raise ValueError", "raise RuntimeError")
     result = grade(clip, wrong_error, pool=pool, visible_only=True)
     by_name = {case.name: case for case in result.cases}
     failing = by_name["non-finite gradients"]
     assert not failing.passed and failing.error is None
     assert failing.divergence.quantity == "raised"
-    assert (failing.divergence.expected, failing.divergence.got) == (1.0, 0.0)
+    assert (failing.divergence.expected, failing.divergence.got) == (1.0, 2.0)
+    assert failing.notes["raised"][0] == [0, "RuntimeError"]
+    assert "raised RuntimeError where ValueError is asked" in result.message
     assert all(case.passed for name, case in by_name.items() if name != "non-finite gradients")
+
+
+def test_call_raises_says_when_nothing_was_raised(clip, pool):
+    silent = read("clip-norm", "solution.py").replace("raise ValueError", "return grads, total #")
+    result = grade(clip, silent, pool=pool, visible_only=True)
+    failing = next(case for case in result.cases if case.name == "non-finite gradients")
+    assert (failing.divergence.expected, failing.divergence.got) == (1.0, 0.0)
+    assert "returned normally; it must raise ValueError" in result.message
 
 
 @pytest.mark.parametrize(
