@@ -11,6 +11,7 @@ comparison happens here, outside it. The checks:
 - the reference gives bit-identical traces when run again;
 - the starter fails;
 - every mistake fails and is named as itself and nothing else;
+- every convention's example program fails and is named as that convention alone;
 - no two mistakes have identical traces on every case;
 - every mistake leaves the reference on at least one visible case;
 - every agreement program passes every case;
@@ -101,6 +102,8 @@ def validate_bundle(bundle: Bundle, *, pool: SandboxPool | None = None) -> Valid
     add(_starter_check(bundle, pool))
     for mistake in bundle.mistakes:
         add(_mistake_check(bundle, mistake, pool))
+    for convention in bundle.conventions:
+        add(_convention_check(bundle, convention, pool))
     add(_distinct_check(bundle, prepared))
     for mistake in bundle.mistakes:
         add(_visible_check(bundle, mistake, prepared))
@@ -266,6 +269,32 @@ def _mistake_check(bundle: Bundle, mistake: Mistake, pool: SandboxPool | None) -
         f"trace matches {', '.join(others)} wherever it leaves the reference. Add a case "
         "on which they differ",
     )
+
+
+def _convention_check(bundle: Bundle, convention, pool: SandboxPool | None) -> Check:
+    name = f"convention {convention.id} is recognised"
+    path = convention.path
+    result = _grade(bundle, convention.source, pool)
+    if result.verdict == "passed":
+        return Check(
+            name,
+            False,
+            f"{path} passes every case: in this exercise's cases the convention changes "
+            "nothing, so there is nothing to recognise",
+        )
+    named = [(d["mistake"], d.get("kind")) for d in result.diagnoses]
+    if named == [(convention.id, "convention")]:
+        return Check(name, True, f"{path} fails and is recognised as {convention.id} alone")
+    if not named:
+        return Check(
+            name,
+            False,
+            f"{path} fails ({result.verdict}: {_trim(result.message)}) but is not "
+            "recognised: the reference run with the convention's inputs and shift does not "
+            f"reproduce it on {', '.join(sorted({u['case'] for u in result.unexplained}))}",
+        )
+    shown = ", ".join(key for key, _ in named)
+    return Check(name, False, f"{path} is named {shown}; it must be {convention.id} alone")
 
 
 def _whole_failure(run: ProgramRun | None) -> str | None:
