@@ -1,0 +1,11 @@
+# expect: warmup-off-by-one, decays-to-zero
+# kind: multi
+# about: the ramp starts at 0, and the cosine ends at 0 instead of final_lr
+import math
+
+
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, final_lr):
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    progress = min((step - warmup_steps) / max(1, total_steps - warmup_steps - 1), 1.0)
+    return 0.5 * peak_lr * (1.0 + math.cos(math.pi * progress))

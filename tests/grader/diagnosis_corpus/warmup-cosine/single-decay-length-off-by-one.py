@@ -1,0 +1,11 @@
+# expect: decay-length-off-by-one
+# kind: single
+# about: the cos-squared form over total_steps - warmup_steps decay steps
+import math
+
+
+def warmup_cosine(step, total_steps, warmup_steps, peak_lr, final_lr):
+    if step < warmup_steps:
+        return peak_lr * (step + 1) / warmup_steps
+    p = min(1.0, (step - warmup_steps) / max(1, total_steps - warmup_steps))
+    return final_lr + (peak_lr - final_lr) * math.cos(math.pi * p / 2) ** 2
