@@ -19,6 +19,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from exercises.models import Exercise, ExerciseDraft
+from tests.browser.pages import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,14 +44,6 @@ HINT = "This one should never be named."
 def sgd_wd_step(w, grad, lr, weight_decay):
     return w - lr * (grad + weight_decay * w)
 '''
-
-
-def log_in(page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def type_into_editor(page, editor, code: str) -> None:

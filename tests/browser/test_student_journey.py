@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 
 from exercises.models import Lesson, QuizAttempt, QuizItem
+from tests.browser.pages import replace_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,15 +39,6 @@ def sign_up(page, base: str, username: str, password: str) -> None:
     page.fill("input[name=password2]", password)
     page.click("button[type=submit]")
     page.wait_for_url(base + "/")
-
-
-def replace_code(page, code: str) -> None:
-    """Type into CodeMirror as a person does: select all, delete, then insert the text."""
-    editor = page.locator(".tl-editor .cm-content")
-    editor.click()
-    page.keyboard.press("Control+a")
-    page.keyboard.press("Delete")
-    page.keyboard.insert_text(code)
 
 
 def answer_quiz(page, *, username: str, right: bool) -> None:

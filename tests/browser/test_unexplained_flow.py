@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from exercises.models import Cohort, Exercise, ExerciseDraft, Membership, Submission
+from tests.browser.pages import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,14 +64,6 @@ def unexplained_result(relative_error: float) -> dict:
         ],
         "signature": SIGNATURE,
     }
-
-
-def log_in(page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit], input[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def test_an_instructor_names_an_unexplained_group_validates_and_publishes_it(
