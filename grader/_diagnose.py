@@ -154,7 +154,7 @@ def _hint(kind: str, exercise: str, **values) -> str:
 def heuristics(cases, bundle, run=None) -> list[dict]:
     """A hint from the most informative failing case, in the words of its kind of exercise."""
     exercise = family(bundle)
-    hints = _interface_hints(cases, bundle)
+    hints = interface_hints(cases, bundle)
     for case in sorted(
         (c for c in cases if not c.passed),
         key=lambda c: (
@@ -222,9 +222,10 @@ def raised_message(case) -> str | None:
     return None
 
 
-def _interface_hints(cases, bundle) -> list[dict]:
+def interface_hints(cases, bundle) -> list[dict]:
     """A quantity left empty (a buffer kept under another name): is the update itself right?"""
     quantities = list(bundle.grading["trace"])
+    judged, kept = [], []
     for case in cases:
         if case.passed or not case.error or not case.trace or case.reference is None:
             continue
@@ -235,17 +236,19 @@ def _interface_hints(cases, bundle) -> list[dict]:
         divergence, _ = first_divergence(
             case.reference, case.trace, kept, rtol=bundle.rtol, atol=bundle.atol
         )
-        names = ", ".join(kept)
-        if divergence is None:
+        if divergence is not None:
             hint = (
-                f"Apart from that, your update is right: {names} agree with the reference at "
-                f"every one of the {len(case.trace)} steps of {case.name!r}. Only the names of "
-                "the state buffers differ from the ones asked."
+                f"Besides the buffer names, the update itself differs: {', '.join(kept)} "
+                f"leave the reference at step {divergence.step} of {case.name!r}."
             )
-            return [{"heuristic": "interface-only", "hint": hint, "update_right": True}]
-        hint = (
-            f"Besides the buffer names, the update itself differs: {names} leave the "
-            f"reference at step {divergence.step} of {case.name!r}."
-        )
-        return [{"heuristic": "interface", "hint": hint, "update_right": False}]
-    return []
+            return [{"heuristic": "interface", "hint": hint, "update_right": False}]
+        judged.append(case)
+    if not judged:
+        return []
+    cases_word = "case" if len(judged) == 1 else f"all {len(judged)} cases"
+    hint = (
+        f"Apart from that, your update is right: {', '.join(kept)} agree with the reference "
+        f"at every step of {cases_word} where the buffers were missing. Only the names of "
+        "the state buffers differ from the ones asked."
+    )
+    return [{"heuristic": "interface-only", "hint": hint, "update_right": True}]

@@ -675,6 +675,8 @@ def grade(
     if not result.diagnoses or left:
         unexplained = [c for c in result.cases if not c.passed and (c.name in left or c.error)]
         result.hints = _diagnose.heuristics(unexplained or result.cases, bundle, run)
+    else:
+        result.hints = _diagnose.interface_hints(result.cases, bundle)
     lead = _most_informative(result.cases)
     result.message = f"{passed} of {len(result.cases)} cases match. " + _case_summary(lead)
     return result
