@@ -68,10 +68,12 @@ def merge(base: str, first: str, second: str) -> str | None:
     ours, theirs = _tokens(body_lines(first)), _tokens(body_lines(second))
     if not (tokens and ours and theirs):
         return None
-    edits = _edits(tokens, ours) + _edits(tokens, theirs)
+    # A change both programs make (a shared simplification of the reference) is made once.
+    shared = {(a, b, tuple(r)) for a, b, r in _edits(tokens, ours)}
+    shared |= {(a, b, tuple(r)) for a, b, r in _edits(tokens, theirs)}
+    edits = sorted((a, b, list(r)) for a, b, r in shared)
     if not edits:
         return None
-    edits.sort(key=lambda edit: (edit[0], edit[1]))
     for (start, end, _), (next_start, next_end, _) in zip(edits, edits[1:], strict=False):
         # Two insertions at one place have no order between them.
         if next_start < end or start == end == next_start == next_end:
