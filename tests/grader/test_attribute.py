@@ -144,3 +144,38 @@ def test_relative_errors_are_reported_per_case_and_non_finite_as_none():
     assert result.relative_errors[0] is None
     assert result.relative_errors[1] == 0.0
     assert result.relative_errors[2] == 0.5
+
+
+def test_the_fewest_names_are_chosen_over_all_cases_together():
+    # The third case alone fits a convention, but the two mistakes that explain the other
+    # cases explain it too: naming the convention as well would be one name too many.
+    a = [trace(0.0, 2.0, 3.0, 4.0), REFERENCE[1], trace(0.0, 1.0, 1.0, 1.0)]
+    b = [trace(1.0, 2.0, 3.0, 9.0), trace(5.0, 6.0, 7.0, 9.0), trace(1.0, 1.0, 1.0, 2.0)]
+    both = [trace(0.0, 2.0, 3.0, 9.0), b[1], trace(0.0, 1.0, 1.0, 2.0)]
+    convention = [REFERENCE[0], REFERENCE[1], both[2]]
+    found = named(
+        run(
+            both,
+            [
+                candidate("a", a),
+                candidate("b", b),
+                candidate("shifted", convention, kind="convention", compare=("w",)),
+            ],
+        )
+    )
+    assert set(found) == {"a", "b"}
+
+
+def test_a_mistake_that_is_a_special_case_of_another_named_one_is_not_named_twice():
+    special = [trace(0.0, 2.0, 3.0, 4.0), REFERENCE[1], REFERENCE[2]]
+    general = [special[0], trace(9.0, 6.0, 7.0, 8.0), REFERENCE[2]]
+    other = [trace(1.0, 2.0, 3.0, 9.0), REFERENCE[1], REFERENCE[2]]
+    got = [trace(0.0, 2.0, 3.0, 9.0), general[1], REFERENCE[2]]
+    candidates = [
+        candidate("special", special),
+        candidate("general", general),
+        candidate("other", other),
+    ]
+    found = named(run(got, candidates))
+    assert set(found) == {"general", "other"}
+    assert {item["case"] for item in found["general"]["explains"]} == {"first", "second"}
