@@ -51,10 +51,9 @@ def test_two_mistakes_that_show_on_the_same_cases_are_both_named(bundles, pool):
     assert named(result) == ["eps-inside-sqrt", "no-bias-correction"]
     explains = result.diagnoses[0]["explains"]
     assert {item["case"] for item in explains} == {c.name for c in result.cases if not c.passed}
-    # eps = 1e-8 inside the root changes nothing visible on most cases; the large-eps one
-    # shows both mistakes at once.
-    both = [item for item in explains if item["with"]]
-    assert [item["case"] for item in both] == ["small gradients, large eps"]
+    # eps = 1e-8 inside the root changes little on most cases, but the merged program with
+    # both mistakes fits each case exactly, where one mistake alone fits only roughly.
+    assert all(item["with"] for item in explains)
     assert result.unexplained == [] and result.signature is None
 
 
