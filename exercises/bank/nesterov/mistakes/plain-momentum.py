@@ -11,5 +11,6 @@ HINT = (
 
 def nesterov_step(w, grad, m, lr, beta=0.9):
     m = beta * m + (1.0 - beta) * grad
+    lookahead = beta * m + (1.0 - beta) * grad
     w = w - lr * m
     return w, m

@@ -12,5 +12,6 @@ HINT = (
 
 def nesterov_step(w, grad, m, lr, beta=0.9):
     m = beta * m + grad
-    w = w - lr * (grad + beta * m)
+    lookahead = beta * m + grad
+    w = w - lr * lookahead
     return w, m
