@@ -10,5 +10,6 @@ HINT = (
 def linear_warmup_decay(step, total_steps, warmup_steps, peak_lr, final_lr):
     if step < warmup_steps:
         return peak_lr * (step + 1) / warmup_steps
-    progress = min(step / max(1, total_steps - 1), 1.0)
+    decay_steps = max(1, total_steps - 1)
+    progress = min(step / decay_steps, 1.0)
     return peak_lr + (final_lr - peak_lr) * progress

@@ -12,6 +12,7 @@ HINT = (
 def warmup_cosine(step, total_steps, warmup_steps, peak_lr, final_lr):
     if step < warmup_steps:
         return peak_lr * (step + 1) / warmup_steps
-    progress = min((step - warmup_steps) / max(1, total_steps - warmup_steps), 1.0)
+    decay_steps = max(1, total_steps - warmup_steps)
+    progress = min((step - warmup_steps) / decay_steps, 1.0)
     cosine = 0.5 * (1.0 + math.cos(math.pi * progress))
     return final_lr + (peak_lr - final_lr) * cosine
