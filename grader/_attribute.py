@@ -277,9 +277,14 @@ def _explain_by_steps(view: _Case, candidates: list, theirs_by_key: dict) -> Exp
     todo, chosen, assigned = set(leaving), [], {}
     by_key = {c.key: c for c in candidates}
     while todo:
+        so_far = {atom for key in chosen for atom in by_key[key].atoms}
         best = max(
-            explains,
-            key=lambda key: (len(explains[key] & todo), -len(by_key[key].atoms)),
+            sorted(explains),
+            key=lambda key: (
+                len(explains[key] & todo),
+                -len(set(by_key[key].atoms) - so_far),
+                -len(by_key[key].atoms),
+            ),
             default=None,
         )
         if best is None or not explains[best] & todo:

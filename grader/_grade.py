@@ -375,7 +375,14 @@ def prepare(
         convention.id: _convention_traces(bundle, convention, cases, pool)
         for convention in bundle.conventions
     }
-    return Prepared(bundle, cases, visible, variant_sets, reference.traces, mistakes, conventions)
+    prepared = Prepared(
+        bundle, cases, visible, variant_sets, reference.traces, mistakes, conventions
+    )
+    if bundle.runtime == "numpy":
+        # Cheap here (a few ms a program) and it keeps every failing grading fast; torch
+        # pairs cost seconds, so they wait until a failure first needs them.
+        _pair_candidates(prepared, pool)
+    return prepared
 
 
 def _convention_traces(bundle: Bundle, convention, cases: list[dict], pool) -> list:
