@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MATCH = 1e-6  # relative error within which two traces are the same program
+MATCH_ATOL = 1e-9  # ... and the absolute floor, where whole traces are compared value by value
 RATIO = 0.01  # "much closer": at most this fraction of the distance to the reference
 LOOSE = 1e-3  # ... and never further than this from the candidate, relatively
 SCALE_FLOOR = 1e-3  # errors near zero are measured against this fraction of the quantity's size
@@ -50,7 +51,6 @@ class Explanation:
     """One way to explain one failing case."""
 
     atoms: frozenset
-    candidates: tuple[str, ...]
     kind: str
     steps: tuple[int, int]
     quantities: tuple[str, ...]
@@ -224,7 +224,6 @@ def _explain_whole(view: _Case, candidate: Candidate, theirs: dict, missing) -> 
     leaving = np.flatnonzero(view.leaving)
     return Explanation(
         atoms=frozenset(candidate.atoms),
-        candidates=(candidate.key,),
         kind=candidate.kind,
         steps=(int(leaving[0]) + 1, int(leaving[-1]) + 1),
         quantities=tuple(sorted(set().union(*[view.where[s] for s in leaving]))),
@@ -304,7 +303,6 @@ def _explain_by_steps(view: _Case, candidates: list, theirs_by_key: dict) -> Exp
             spans[atom] = ((steps[0] + 1, steps[-1] + 1), tuple(where))
     return Explanation(
         atoms=atoms,
-        candidates=tuple(chosen),
         kind="mistake",
         steps=(leaving[0] + 1, leaving[-1] + 1),
         quantities=tuple(sorted(set().union(*[view.where[s] for s in leaving]))),
@@ -329,35 +327,39 @@ def attribute(
     rtol: float,
     atol: float,
     pairs=None,
+    memo: dict | None = None,
 ) -> Attribution:
-    """Explain a failing run. `pairs()` gives the pair candidates when they are needed."""
+    """Explain a failing run. `pairs()` gives the pair candidates when they are needed.
+
+    `memo` keeps the candidates' traces as arrays between runs of the same prepared
+    cases: they are the same for every program graded.
+    """
     views: list[_Case] = []
     passing: list[_Case] = []
-    raw: list[tuple[int, dict, str | None]] = []
+    raw: list[dict] = []  # cases with nothing to compare
     for position, index in enumerate(indexes):
         view = _case_view(
             position, index, cases[index], traces[position], reference[index], quantities,
             rtol, atol,
         )  # fmt: skip
-        error = errors[position]
         if view is None:
-            raw.append((position, cases[index], error))
+            raw.append(cases[index])
             continue
-        if view.leaving.any() or error:
+        if view.leaving.any() or errors[position]:
             views.append(view)
         else:
             passing.append(view)
-    cache: dict = {}
+    cache: dict = memo if memo is not None else {}
     consistent = _consistent(candidates, passing, cache, rtol, atol)
     usable = [c for c in candidates if consistent(c)]
-    _explain(views, usable, cache, errors)
-    # Two mistakes in one program: asked for only when one mistake does not explain a case
-    # exactly (what is left over may be the second mistake, not a harmless difference).
+    _explain(views, usable, cache)
+    # Two mistakes in one program: asked for when one mistake does not explain a case
+    # exactly (what is left over may be a second mistake, not a harmless difference), or
+    # when several are named (a pair may name fewer, or the right ones).
     inexact = [v for v in views if v.leaving.any() and not any(e.exact for e in v.explanations)]
-    several = len(set().union(*[e.atoms for v in views for e in v.explanations[:1]])) > 1
+    several = len({atom for v in views for e in v.explanations[:1] for atom in e.atoms}) > 1
     if pairs is not None and (inexact or several):
-        extra = [c for c in pairs() if consistent(c)]
-        _explain([v for v in views if v.leaving.any()], extra, cache, errors)
+        _explain(views, [c for c in pairs() if consistent(c)], cache)
     chosen = _choose(views)
     named = {atom for explanation in chosen.values() for atom in explanation.atoms}
     absorbed = (
@@ -371,7 +373,7 @@ def attribute(
 
 
 def _theirs(candidate: Candidate, view: _Case, cache: dict):
-    key = (candidate.key, view.index)
+    key = (candidate.key, view.index, tuple(view.quantities))
     if key not in cache:
         trace = candidate.traces[view.index] if candidate.traces else None
         if not trace:
@@ -404,7 +406,7 @@ def _consistent(candidates, passing: list[_Case], cache, rtol, atol):
     return check
 
 
-def _explain(views: list[_Case], candidates: list[Candidate], cache: dict, errors) -> None:
+def _explain(views: list[_Case], candidates: list[Candidate], cache: dict) -> None:
     for view in views:
         if not view.leaving.any():
             continue  # raised without leaving the reference: nothing to attribute
@@ -577,7 +579,7 @@ def _assemble(views: list[_Case], raw: list, chosen: dict, absorbed: dict) -> At
             "quantity": None,
             "relative_error": None,
         }
-        for _, case, _ in raw
+        for case in raw
     ]
     diagnoses = [{"mistake": atom, **entry} for atom, entry in by_atom.items()]
     return Attribution(diagnoses, unexplained, signature(unexplained))

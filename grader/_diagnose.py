@@ -12,11 +12,7 @@ from __future__ import annotations
 import math
 
 from ._compare import first_divergence
-
-MATCH_RTOL = 1e-6
-MATCH_ATOL = 1e-9
-
-ASKED, NOTHING, OTHER = 1.0, 0.0, 2.0  # what the call driver records for `raises` calls
+from .harness.drivers_call import NOTHING, OTHER
 
 
 def family(bundle) -> str:
@@ -151,7 +147,7 @@ def _hint(kind: str, exercise: str, **values) -> str:
     return table.get(exercise, table["default"]).format(**values)
 
 
-def heuristics(cases, bundle, run=None) -> list[dict]:
+def heuristics(cases, bundle) -> list[dict]:
     """A hint from the most informative failing case, in the words of its kind of exercise."""
     exercise = family(bundle)
     hints = interface_hints(cases, bundle)

@@ -151,6 +151,8 @@ class Prepared:
     # Pairs of mistakes merged into one program: computed when a failure first needs them.
     pairs: list | None = None
     pairs_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # The candidates' traces as arrays, made on a first failure and kept for the next.
+    arrays: dict = field(default_factory=dict, repr=False)
 
 
 # -- running programs --------------------------------------------------------------
@@ -669,6 +671,7 @@ def grade(
         rtol=rtol,
         atol=atol,
         pairs=lambda: _pair_candidates(prepared, pool),
+        memo=prepared.arrays,
     )
     for case, error in zip(result.cases, attribution.relative_errors, strict=True):
         case.relative_error = error
@@ -681,7 +684,7 @@ def grade(
     left = {item["case"] for item in attribution.unexplained}
     if not result.diagnoses or left:
         unexplained = [c for c in result.cases if not c.passed and (c.name in left or c.error)]
-        result.hints = _diagnose.heuristics(unexplained or result.cases, bundle, run)
+        result.hints = _diagnose.heuristics(unexplained or result.cases, bundle)
     else:
         result.hints = _diagnose.interface_hints(result.cases, bundle)
     lead = _most_informative(result.cases)

@@ -27,9 +27,9 @@ import random
 from dataclasses import dataclass, field
 
 from . import _cases
+from ._attribute import MATCH, MATCH_ATOL
 from ._bundle import Bundle, Mistake, Program
 from ._compare import Divergence, first_divergence, traces_match
-from ._diagnose import MATCH_ATOL, MATCH_RTOL
 from ._grade import GraderError, Prepared, ProgramRun, grade, prepared_for, run_program
 from ._grade import _program_failure as program_failure
 from ._pool import SandboxPool
@@ -333,7 +333,7 @@ def _same_case(a, b, error_a, error_b, bundle: Bundle) -> bool:
     if bool(error_a) != bool(error_b) or a is None or b is None:
         return a is None and b is None
     quantities = list(bundle.grading["trace"])
-    return traces_match(a, b, quantities, rtol=MATCH_RTOL, atol=MATCH_ATOL)
+    return traces_match(a, b, quantities, rtol=MATCH, atol=MATCH_ATOL)
 
 
 def _visible_check(bundle: Bundle, mistake: Mistake, prepared: Prepared) -> Check:
