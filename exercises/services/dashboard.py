@@ -16,7 +16,7 @@ import json
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from html import escape
@@ -318,13 +318,16 @@ def _exercises_for(
     return columns
 
 
-def _members(cohort: Cohort) -> list[StudentRow]:
-    rows = (
-        get_user_model()
-        .objects.filter(memberships__cohort=cohort)
-        .order_by("username")
-        .values_list("id", "username", "first_name", "last_name")
-    )
+def _of_users(queryset, user_ids: Collection[int] | None, field_name: str = "user_id"):
+    """`queryset` limited to the rows of `user_ids`; all of them when that is None."""
+    if user_ids is None:
+        return queryset
+    return queryset.filter(**{f"{field_name}__in": user_ids})
+
+
+def _members(cohort: Cohort, user_ids: Collection[int] | None = None) -> list[StudentRow]:
+    members = _of_users(get_user_model().objects.filter(memberships__cohort=cohort), user_ids, "id")
+    rows = members.order_by("username").values_list("id", "username", "first_name", "last_name")
     return [
         StudentRow(user_id=pk, username=username, name=f"{first} {last}".strip())
         for pk, username, first, last in rows
@@ -388,7 +391,10 @@ class _EpochSeconds(Func):
 
 
 def _exercise_cells(
-    cohort: Cohort, filters: DashboardFilters, exercise_ids: list[int]
+    cohort: Cohort,
+    filters: DashboardFilters,
+    exercise_ids: list[int],
+    user_ids: Collection[int] | None = None,
 ) -> dict[tuple[int, int], ExerciseCell]:
     # Few, cheap aggregates: this scans every submission of the cohort (failed and
     # pending are derived), and each aggregate costs a pass of arithmetic per row.
@@ -397,7 +403,7 @@ def _exercise_cells(
     # PostgreSQL's do not hold the primary key), else it reads the whole table.
     passed = Q(verdict=Submission.Verdict.PASSED)
     queryset = (
-        cohort_submissions(cohort=cohort, filters=filters)
+        _of_users(cohort_submissions(cohort=cohort, filters=filters), user_ids)
         .filter(exercise_id__in=exercise_ids)
         .order_by()
         .values("user_id", "exercise_id")
@@ -422,11 +428,14 @@ def _exercise_cells(
 
 
 def _mistake_rows(
-    cohort: Cohort, filters: DashboardFilters, exercise_ids: list[int]
+    cohort: Cohort,
+    filters: DashboardFilters,
+    exercise_ids: list[int],
+    user_ids: Collection[int] | None = None,
 ) -> list[tuple[int, int, str, int]]:
     """(exercise, student, named mistake, submissions) for every named mistake."""
     return _raw_rows(
-        cohort_submissions(cohort=cohort, filters=filters)
+        _of_users(cohort_submissions(cohort=cohort, filters=filters), user_ids)
         .filter(exercise_id__in=exercise_ids)
         .exclude(named_mistake="")
         .order_by()
@@ -436,12 +445,14 @@ def _mistake_rows(
     )
 
 
-def _lesson_cells(cohort: Cohort, lesson_ids: list[int]) -> dict[tuple[int, int], str]:
+def _lesson_cells(
+    cohort: Cohort, lesson_ids: list[int], user_ids: Collection[int] | None = None
+) -> dict[tuple[int, int], str]:
     """Each member's state in each lesson, as far as it happened since joining: a lesson
     completed before is not shown, one started before and completed since is complete,
     one started before and not completed is not shown."""
     rows = (
-        LessonProgress.objects.filter(lesson_id__in=lesson_ids)
+        _of_users(LessonProgress.objects.filter(lesson_id__in=lesson_ids), user_ids)
         .filter(since_joined(cohort, "started_at") | since_joined(cohort, "completed_at"))
         .annotate(completed_since=since_joined(cohort, "completed_at"))
         .values_list("user_id", "lesson_id", "state", "completed_since")
@@ -473,9 +484,15 @@ def _quiz_items(lesson_ids: list[int]) -> list[_Item]:
     ]
 
 
-def _quiz_attempts(cohort: Cohort, filters: DashboardFilters, lesson_ids: list[int]):
-    attempts = QuizAttempt.objects.filter(
-        since_joined(cohort, "submitted_at"), lesson_id__in=lesson_ids
+def _quiz_attempts(
+    cohort: Cohort,
+    filters: DashboardFilters,
+    lesson_ids: list[int],
+    user_ids: Collection[int] | None = None,
+):
+    attempts = _of_users(
+        QuizAttempt.objects.filter(since_joined(cohort, "submitted_at"), lesson_id__in=lesson_ids),
+        user_ids,
     )
     # The answers hold every item shown (None when left blank), so the order shown,
     # another JSON document per attempt, is not read.
@@ -503,10 +520,16 @@ def cohort_dashboard(
     cohort: Cohort,
     filters: DashboardFilters | None = None,
     lessons: list[LessonColumn] | None = None,
+    user_ids: Collection[int] | None = None,
 ) -> Dashboard:
     """Everything the class dashboard shows, in a constant number of queries.
 
     `lessons` is `cohort_lessons(cohort)` when the caller has read it already.
+
+    With `user_ids`, only those members are read and only their rows computed (ids of
+    non-members are left out), for re-rendering the rows of a few students whose work
+    changed. The statistics (`exercise_stats`, `stuck`, `quiz`) of such a dashboard
+    cover those students alone, not the class: use only its rows.
     """
     filters = filters or DashboardFilters()
     all_lessons = cohort_lessons(cohort) if lessons is None else lessons
@@ -516,15 +539,17 @@ def cohort_dashboard(
         if not filters.lesson_slug or lesson.slug == filters.lesson_slug
     ]
     exercises = _exercises_for(cohort, lessons, only_lesson=bool(filters.lesson_slug))
-    rows = _members(cohort)
+    if user_ids is not None:
+        user_ids = list(user_ids)  # read by several queries: an iterator would run dry
+    rows = _members(cohort, user_ids)
     exercise_ids = [exercise.id for exercise in exercises]
     lesson_ids = [lesson.id for lesson in lessons]
 
-    cells = _exercise_cells(cohort, filters, exercise_ids)
-    mistake_rows = _mistake_rows(cohort, filters, exercise_ids)
-    progress = _lesson_cells(cohort, lesson_ids)
+    cells = _exercise_cells(cohort, filters, exercise_ids, user_ids)
+    mistake_rows = _mistake_rows(cohort, filters, exercise_ids, user_ids)
+    progress = _lesson_cells(cohort, lesson_ids, user_ids)
     items = _quiz_items(lesson_ids)
-    attempts = _quiz_attempts(cohort, filters, lesson_ids)
+    attempts = _quiz_attempts(cohort, filters, lesson_ids, user_ids)
 
     # Quiz attempts: per student and lesson, how many, the best share correct, and the
     # first one (item analysis uses each student's first sitting, before any retake).
@@ -846,20 +871,27 @@ def _exercise_cell_html(cell: ExerciseCell) -> str:
     return f'<td class="state-{state}"><b aria-hidden="true">{mark}</b> {word}{detail}</td>'
 
 
-def _matrix_html(dashboard: Dashboard) -> SafeString:
-    """Each cell says its state in a mark and a word, and its numbers, besides its colour;
-    the column headers name the lesson or exercise. Most cells look alike ("not started",
-    "1 try, 100%"), so each distinct cell is built once."""
+def _row_writer(dashboard: Dashboard) -> Callable[[StudentRow, list[str]], None]:
+    """Writes one matrix row, `<tr data-student="{user id}">...</tr>`, onto a list of
+    parts: the attribute is the hook by which a page finds a student's row to replace it.
+    Onto a list, so the whole matrix is joined once, not once a row and again.
+
+    Each cell says its state in a mark and a word, and its numbers, besides its colour.
+    Most cells look alike ("not started", "1 try, 100%"), so the writer keeps each
+    distinct cell it has built for the rows after."""
     from django.urls import reverse
 
     student_url = reverse("instructor:student", args=[dashboard.cohort.slug, "__user__"])
     built: dict[tuple, str] = {}
-    out: list[str] = []
     lesson_count, exercise_count = len(dashboard.lessons), len(dashboard.exercises)
     max_points = dashboard.max_points
-    for row in dashboard.rows:
+
+    def write_row(row: StudentRow, out: list[str]) -> None:
         link = student_url.replace("__user__", escape(quote(row.username)))
-        out.append(f'<tr><th scope="row"><a href="{link}">{escape(row.username)}</a>')
+        out.append(
+            f'<tr data-student="{row.user_id}"><th scope="row">'
+            f'<a href="{link}">{escape(row.username)}</a>'
+        )
         if row.name:
             out.append(f"<small>{escape(row.name)}</small>")
         out.append("</th>")
@@ -880,7 +912,32 @@ def _matrix_html(dashboard: Dashboard) -> SafeString:
             f'<td class="total-cell">{lessons}{row.exercises_passed}/{exercise_count} passed'
             f"<small>{row.points:.1f} of {max_points} points</small></td></tr>"
         )
+
+    return write_row
+
+
+def _matrix_html(dashboard: Dashboard) -> SafeString:
+    """Every student's row (the column headers name the lesson or exercise)."""
+    write_row = _row_writer(dashboard)
+    out: list[str] = []
+    for row in dashboard.rows:
+        write_row(row, out)
     return mark_safe("".join(out))
+
+
+def matrix_rows_html(dashboard: Dashboard) -> dict[int, str]:
+    """Each student's matrix row by user id, as safe HTML: what a page swaps in for the
+    row of the same `data-student` when that student's work changes.
+
+    Meant for a dashboard of a few students (`cohort_dashboard(..., user_ids=...)`).
+    """
+    write_row = _row_writer(dashboard)
+    rows: dict[int, str] = {}
+    for row in dashboard.rows:
+        out: list[str] = []
+        write_row(row, out)
+        rows[row.user_id] = mark_safe("".join(out))
+    return rows
 
 
 # -- CSV exports -----------------------------------------------------------------------
