@@ -63,5 +63,5 @@ USER tracelab
 EXPOSE 8000
 # gunicorn's control socket (by default under a home directory the service user does not
 # have) is not used in a container.
-CMD ["gunicorn", "coursesite.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--no-control-socket"]
+# gunicorn.conf.py: uvicorn's ASGI workers, one per core (TRACELAB_WEB_WORKERS).
+CMD ["gunicorn", "coursesite.asgi:application", "--bind", "0.0.0.0:8000", "--no-control-socket"]

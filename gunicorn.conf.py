@@ -1,6 +1,13 @@
 """gunicorn's settings for the web server, read from ./gunicorn.conf.py wherever gunicorn is
 started from the repository root (`./tracelab run`, the container image). The command
-line still sets the address and the number of workers.
+line sets the address.
+
+- Workers: uvicorn's (ASGI), one per core by default (TRACELAB_WEB_WORKERS). Each
+  serves many connections at once: an open event stream costs a socket and a little
+  memory, not a worker. On a bigger machine, one per core still; more only if the
+  synchronous pages' database waits leave cores idle (measure with bench_deadline).
+- Stopping: open event streams never finish by themselves, so a stopping worker waits
+  at most graceful_timeout for them; the pages reconnect to the new workers at once.
 
 - Logs: gunicorn's own lines go through the site's logging configuration (JSON lines,
   coursesite/logs.py); its access log is off, since the request middleware writes one
@@ -23,6 +30,14 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_directory
 
 from coursesite.logs import logging_config  # noqa: E402
+
+worker_class = "uvicorn_worker.UvicornWorker"
+workers = int(os.environ.get("TRACELAB_WEB_WORKERS", "").strip() or os.cpu_count() or 1)
+graceful_timeout = 5
+# Idle keep-alive connections are kept this long (gunicorn's default, 2 s, is for sync
+# workers that hold a worker per connection): a page's next request, a click after
+# reading for a while, reuses its connection instead of racing the server's close.
+keepalive = 30
 
 logconfig_dict = logging_config(
     format=os.environ.get("TRACELAB_LOG_FORMAT", "").strip() or "json",

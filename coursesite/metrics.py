@@ -100,6 +100,11 @@ GRADINGS_IN_PROGRESS = Gauge(
     "Gradings running now (a killed process's are dropped when it is marked dead).",
     multiprocess_mode="livesum",
 )
+LIVE_STREAMS_OPEN = Gauge(
+    "tracelab_live_streams_open",
+    "Server-sent event streams held open by the web server (pages waiting on a change).",
+    multiprocess_mode="livesum",
+)
 SANDBOX_FAILURES = Counter(
     "tracelab_sandbox_failures",
     "Sandboxes that failed: could not start, were lost during a job, or died while idle.",

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "csp",
     "exercises",
+    "live",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +146,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if (
+    env_str("TRACELAB_DB_POOL", "0", choices=("0", "1")) == "1"
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+):
+    # Under ASGI every request's database work runs in a new thread, so connections
+    # kept per thread (CONN_MAX_AGE) would be opened anew for each request: the web
+    # server borrows them from a pool instead (the run command and the compose stack
+    # set this for it; the workers keep theirs per process).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": env_int("TRACELAB_DB_POOL_SIZE", 20, minimum=1),
+        "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web server, workers and the sweeper write concurrently: wait for the lock
     # instead of failing, and take it at the start of a write transaction.
@@ -168,6 +183,7 @@ if CACHE_BACKEND == "redis":
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"pool_class": "coursesite.redis_pool.SharedConnectionPool"},
         }
     }
 else:
@@ -280,6 +296,15 @@ RATELIMIT_USE_CACHE = "default"
 # Submissions.
 TRACELAB_SUBMISSION_MAX_BYTES = env_int("TRACELAB_SUBMISSION_MAX_BYTES", 65536, minimum=1)
 TRACELAB_SUBMISSIONS_PER_MINUTE = env_int("TRACELAB_SUBMISSIONS_PER_MINUTE", 12, minimum=1)
+
+# Pages waiting on a change (a verdict, a validation, a regrade) follow it on a
+# server-sent event stream (live/): read again this often even when nothing was
+# announced, and ended after this long (the browser reconnects at once).
+TRACELAB_LIVE_RESYNC_SECONDS = env_int("TRACELAB_LIVE_RESYNC_SECONDS", 10, minimum=1)
+TRACELAB_LIVE_STREAM_SECONDS = env_int("TRACELAB_LIVE_STREAM_SECONDS", 300, minimum=1)
+# Threads each web process serves pages and the API with: requests it works on at once;
+# the others wait their turn, reads first (coursesite/asgi.py, coursesite/asgi_gate.py).
+TRACELAB_WEB_CONCURRENCY = env_int("TRACELAB_WEB_CONCURRENCY", 1, minimum=1)
 # The sweep (services/recovery.py) runs this often. It re-sends rows whose worker or
 # message it knows to be lost at once, and any row still queued after
 # TRACELAB_RESEND_QUEUED_SECONDS whatever the reason (a send that failed while the

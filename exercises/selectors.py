@@ -168,6 +168,24 @@ def grading_rate_per_second() -> float:
     return rate
 
 
+def queue_wait_seconds(*, queue_position: int | None) -> float | None:
+    """About how long until a submission at `queue_position` is graded, at the grading
+    rate measured over the last few seconds; None when out of the queue or unmeasured."""
+    if not queue_position:
+        return None
+    rate = grading_rate_per_second()
+    return queue_position / rate if rate > 0 else None
+
+
+def queued_ids_in_order() -> list[int]:
+    """Every queued submission, next to be graded first (the order of queue positions)."""
+    return list(
+        Submission.objects.filter(status=Submission.Status.QUEUED)
+        .order_by("created_at", "id")
+        .values_list("id", flat=True)
+    )
+
+
 def submission_poll_after_ms(*, submission: Submission, queue_position: int | None) -> int:
     """How long a page following this submission should wait before asking again.
 

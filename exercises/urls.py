@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from exercises import views, views_instructor, views_learning
+from exercises import views, views_instructor, views_learning, views_live
 
 urlpatterns = [
     path("", views_learning.home, name="home"),
@@ -46,6 +46,11 @@ urlpatterns = [
         "submissions/<int:submission_id>/fragment",
         views.submission_fragment,
         name="submission_fragment",
+    ),
+    path(
+        "submissions/<int:submission_id>/events",
+        views_live.submission_events,
+        name="submission_events",
     ),
     path("instructor/", include("exercises.urls_instructor")),
     path("cohorts/join/", views_instructor.cohort_join, name="cohort_join"),

@@ -4,6 +4,7 @@ from django.urls import path
 
 from exercises import views_authoring as authoring
 from exercises import views_instructor as views
+from exercises import views_live as live
 from exercises import views_regrade as regrade
 from exercises import views_unexplained as unexplained
 
@@ -41,6 +42,11 @@ urlpatterns = [
         authoring.draft_validation,
         name="draft_validation",
     ),
+    path(
+        "exercises/drafts/<int:draft_id>/validation/events",
+        live.draft_validation_events,
+        name="draft_validation_events",
+    ),
     path("exercises/drafts/<int:draft_id>/publish", authoring.draft_publish, name="draft_publish"),
     path("exercises/drafts/<int:draft_id>/delete", authoring.draft_delete, name="draft_delete"),
     path("exercises/drafts/<int:draft_id>/share", authoring.draft_share, name="draft_share"),
@@ -66,5 +72,10 @@ urlpatterns = [
         "exercises/<slug:exercise_slug>/regrade/<int:regrade_id>/progress",
         regrade.regrade_progress,
         name="regrade_progress",
+    ),
+    path(
+        "exercises/<slug:exercise_slug>/regrade/<int:regrade_id>/events",
+        live.regrade_events,
+        name="regrade_events",
     ),
 ]

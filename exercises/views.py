@@ -169,7 +169,34 @@ def _result_context(submission: Submission, *, prefix: str) -> dict[str, Any]:
         "plots": plots,
         # The first failing case's plots start open; all of them when everything passed.
         "plots_open": failing[0] if failing else (plots[0].index if plots else None),
-        "queue_position": selectors.submission_queue_position(submission=submission),
+        **_queue_context(queue_position=selectors.submission_queue_position(submission=submission)),
+    }
+
+
+def _queue_context(*, queue_position: int | None) -> dict[str, Any]:
+    return {
+        "queue_position": queue_position,
+        "queue_wait_seconds": selectors.queue_wait_seconds(queue_position=queue_position),
+    }
+
+
+def queued_fragment(request: HttpRequest, submission: Submission, *, queue_position: int) -> dict:
+    """A queued submission's fragment at a known queue position, without reading its row:
+    what a stream sends each time the queue moves (exercises/views_live.py)."""
+    context = {
+        "submission": submission,
+        **_queue_context(queue_position=queue_position),
+    }
+    html = render_to_string("exercises/_result.html", context, request=request)
+    poll_after_ms = selectors.submission_poll_after_ms(
+        submission=submission, queue_position=queue_position
+    )
+    return {
+        "status": submission.status,
+        "done": False,
+        "html": html,
+        "poll_after_ms": poll_after_ms,
+        "queue_wait_seconds": context["queue_wait_seconds"],
     }
 
 
@@ -222,6 +249,7 @@ def api_submission_create(request: HttpRequest, slug: str) -> HttpResponse:
             "status": submission.status,
             "status_url": reverse("api_submission_detail", args=[submission.pk]),
             "fragment_url": reverse("submission_fragment", args=[submission.pk]),
+            "events_url": reverse("submission_events", args=[submission.pk]),
         },
         status=202,
     )
@@ -260,6 +288,7 @@ def submission_fragment(request: HttpRequest, submission_id: int) -> HttpRespons
         data["poll_after_ms"] = selectors.submission_poll_after_ms(
             submission=submission, queue_position=context["queue_position"]
         )
+        data["queue_wait_seconds"] = context["queue_wait_seconds"]
     else:
         # The page's history table gains the attempt that just finished.
         history = selectors.submissions_for_exercise(

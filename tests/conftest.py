@@ -95,3 +95,56 @@ def celery_worker(django_db_setup, redis_url, tmp_path_factory):
     except subprocess.TimeoutExpired:
         proc.kill()
     app.pool.force_close_all()
+
+
+@pytest.fixture(scope="session")
+def asgi_web_server(django_db_setup, redis_url, tmp_path_factory):
+    """The web server as `./tracelab run` starts it (gunicorn with uvicorn's ASGI worker,
+    gunicorn.conf.py), on the test database and the private Redis. Its `url` is where it
+    answers; its `log` what it wrote."""
+    from django.conf import settings
+
+    port = free_port()
+    log = tmp_path_factory.mktemp("web") / "web.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "REDIS_URL": redis_url,
+        "TRACELAB_DEBUG": "1",
+        "TRACELAB_LOG_FORMAT": "text",
+        "TRACELAB_WEB_WORKERS": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "coursesite.asgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--no-control-socket",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+    def answers() -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+    wait_for(answers, timeout=60, what="the ASGI web server", log=log)
+    proc.url = f"http://127.0.0.1:{port}"
+    proc.log = log
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()

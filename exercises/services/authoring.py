@@ -25,6 +25,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from exercises import live_topics
 from exercises.models import Exercise, ExerciseDraft, ExerciseVersion
 from exercises.services.bank import exercise_version_publish, exercises_link_lessons
 from exercises.services.cohorts import is_instructor
@@ -343,6 +344,7 @@ def draft_validation_request(*, draft: ExerciseDraft) -> None:
         )
         draft.validation_status, draft.validation, draft.validated_hash = Status.QUEUED, None, ""
         draft_id = draft.pk
+        live_topics.draft_changed(draft_id=draft_id)
         # A GPU exercise is validated where its submissions will be graded.
         device = toml_summary(draft.files.get("exercise.toml", "")).get("device")
         queue = "gpu" if device == "gpu" else "cpu"
@@ -374,6 +376,7 @@ def draft_validate(*, draft_id: int) -> str | None:
     if draft is None:
         return None
     ExerciseDraft.objects.filter(pk=draft_id).update(validation_status=Status.RUNNING)
+    live_topics.draft_changed(draft_id=draft_id)
     files = dict(draft.files)
     content_hash = files_content_hash(files)
     try:
@@ -401,6 +404,7 @@ def draft_validate(*, draft_id: int) -> str | None:
     ExerciseDraft.objects.filter(pk=draft_id).update(
         validation=validation, validation_status=status, validated_hash=content_hash
     )
+    live_topics.draft_changed(draft_id=draft_id)
     return status
 
 

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from exercises import live_topics
 from exercises.models import Submission
 from exercises.services import leases
 from exercises.services.submissions import (
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 MAX_RESENDS = 5
 # A row just re-sent is left alone this long, so its new message can arrive.
 RESEND_GRACE = timedelta(seconds=5)
-_RESEND_FIELDS = ("id", "claims", "attempts", "exercise_version__device")
+_RESEND_FIELDS = ("id", "user_id", "claims", "attempts", "exercise_version__device")
 
 
 @dataclass
@@ -125,6 +126,9 @@ def _resend(row: Submission, *, now: datetime, why: str, status: str) -> str:
             )
             if updated:
                 logger.error("submission %s: re-sent %s times; giving up", row.id, MAX_RESENDS)
+                live_topics.submission_changed(
+                    submission_id=row.id, user_id=row.user_id, left_queue=False
+                )
             return "given up" if updated else "changed"
         updated = unchanged.update(
             status=Submission.Status.QUEUED,
@@ -134,6 +138,7 @@ def _resend(row: Submission, *, now: datetime, why: str, status: str) -> str:
         )
         if not updated:
             return "changed"
+        live_topics.submission_changed(submission_id=row.id, user_id=row.user_id, left_queue=False)
         queue = row.exercise_version.queue_name
         logger.warning("submission %s: %s; re-sending (attempt %s)", row.id, why, row.attempts + 1)
         transaction.on_commit(

@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from exercises import live_topics
 from exercises.models import Exercise, ExerciseVersion, Regrade, RegradeItem, Submission
 from exercises.services import grading
 from exercises.services.cohorts import cohorts_taught, is_instructor
@@ -151,6 +152,7 @@ def regrade_stop(*, regrade: Regrade) -> bool:
     )
     if stopped:
         regrade.refresh_from_db(fields=["finished_at"])
+        live_topics.regrade_changed(regrade_id=regrade.pk)
     return stopped == 1
 
 
@@ -194,6 +196,7 @@ def regrade_item_run(*, item_id: int) -> bool:
     )
     if stored:
         _finish_if_done(regrade_id=item.regrade_id)
+        live_topics.regrade_changed(regrade_id=item.regrade_id)
     return stored == 1
 
 

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from coursesite import logs, metrics
+from exercises import live_topics
 from exercises.models import Exercise, ExerciseVersion, Submission
 from exercises.services import grading, leases, worker_registry
 
@@ -139,6 +140,10 @@ def submission_create(
         # This request's log lines, and the task's (through its headers), name it.
         logs.annotate(submission_id=submission.pk)
         _send_grading_on_commit(submission_id=submission.pk, queue=version.queue_name)
+        # The class dashboard's cell for it now says "being graded".
+        live_topics.submission_changed(
+            submission_id=submission.pk, user_id=user.pk, left_queue=False
+        )
     return submission
 
 
@@ -189,6 +194,7 @@ def submission_claim(
     taken = {"status": Submission.Status.RUNNING, "lease_owner": owner, "started_at": now}
     taken["lease_expires_at"] = now + lease
     if rows.filter(status=Submission.Status.QUEUED).update(**taken, claims=F("claims") + 1):
+        live_topics.submission_changed(submission_id=submission_id, user_id=None, left_queue=True)
         return Claim(submission_id, owner, rows.values_list("claims", flat=True).get())
 
     held = rows.filter(status=Submission.Status.RUNNING).values(
@@ -340,6 +346,10 @@ def submission_record_result(
         lease_expires_at=None,
     )
     if stored == 1:
+        user_id = Submission.objects.filter(id=submission_id).values_list("user_id", flat=True)
+        live_topics.submission_changed(
+            submission_id=submission_id, user_id=user_id.first(), left_queue=False
+        )
         _count_verdict(submission_id=submission_id, verdict=verdict)
     return stored == 1
 

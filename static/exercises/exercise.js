@@ -1,13 +1,9 @@
 // Exercise page: mounts the editor, keeps the draft in localStorage, typesets math,
 // sends code to the API and shows the server-rendered result fragment while it is
-// graded. No grading logic here.
+// graded, as the server pushes it (live/follow.js). No grading logic here.
 (function () {
   "use strict";
 
-  // The server says how long to wait before asking again (about when a queued
-  // submission's turn is expected); this is the fallback.
-  const POLL_INTERVAL_MS = 400;
-  const MAX_POLL_INTERVAL_MS = 5000;
   const SAVE_DELAY_MS = 400;
 
   // The page's CSP nonce, given to this script's tag: the editor's <style> needs it.
@@ -199,48 +195,34 @@
       setBusy(false);
       return;
     }
-    poll(data.fragment_url);
+    follow(data);
   }
 
-  async function poll(url) {
-    let wait = POLL_INTERVAL_MS;
-    try {
-      const response = await fetch(url, {
-        credentials: "same-origin",
-        headers: { Accept: "application/json" },
-        cache: "no-store",
-      });
-      if (response.status >= 400 && response.status < 500) {
+  function follow(data) {
+    window.TraceLabLive.follow({
+      eventsUrl: data.events_url,
+      pollUrl: data.fragment_url,
+      onState: show,
+      onGone: function () {
         showStatus("This submission can no longer be followed. Reload the page.", "error");
         setBusy(false);
-        return;
-      }
-      if (response.ok) {
-        const data = await response.json();
-        // Only replace on change so screen readers announce each state once.
-        if (data.html !== lastHtml) {
-          resultBox.innerHTML = data.html; // server-rendered and autoescaped
-          lastHtml = data.html;
-        }
-        if (data.done) {
-          const history = document.getElementById("history-body");
-          if (history && data.history_html) {
-            history.innerHTML = data.history_html; // server-rendered and autoescaped
-          }
-          setBusy(false);
-          return;
-        }
-        const hint = Number(data.poll_after_ms);
-        if (hint > 0) {
-          wait = Math.min(hint, MAX_POLL_INTERVAL_MS);
-        }
-      }
-    } catch (error) {
-      // A dropped poll is retried below.
+      },
+    });
+  }
+
+  function show(data) {
+    // Only replace on change so screen readers announce each state once.
+    if (data.html !== lastHtml) {
+      resultBox.innerHTML = data.html; // server-rendered and autoescaped
+      lastHtml = data.html;
     }
-    window.setTimeout(function () {
-      poll(url);
-    }, wait);
+    if (data.done) {
+      const history = document.getElementById("history-body");
+      if (history && data.history_html) {
+        history.innerHTML = data.history_html; // server-rendered and autoescaped
+      }
+      setBusy(false);
+    }
   }
 
   buttons.forEach(function (button) {

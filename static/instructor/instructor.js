@@ -1,9 +1,9 @@
-// Instructor pages: code editors and the mistake list on a draft, and polling of
-// server-rendered fragments (validation report, regrade progress). No grading here.
+// Instructor pages: code editors and the mistake list on a draft, and following
+// server-rendered fragments (validation report, regrade progress, the dashboard's rows)
+// as the server pushes them. No grading here.
 (function () {
   "use strict";
 
-  const POLL_INTERVAL_MS = 1000;
   // The page's CSP nonce, given to this script's tag: the editor's <style> needs it.
   const NONCE = (document.currentScript && document.currentScript.nonce) || "";
 
@@ -68,38 +68,27 @@
     });
   }
 
-  function poll(box, onDone) {
+  // Follows a server-rendered fragment (a validation report, a regrade's progress) as
+  // the server pushes it, or polls it where a push stream cannot be opened.
+  function follow(box, onDone) {
     let lastHtml = null;
-    async function tick() {
-      try {
-        const response = await fetch(box.dataset.url, {
-          credentials: "same-origin",
-          headers: { Accept: "application/json" },
-          cache: "no-store",
-        });
-        if (response.status >= 400 && response.status < 500) {
-          return;
+    window.TraceLabLive.follow({
+      eventsUrl: box.dataset.eventsUrl,
+      pollUrl: box.dataset.url,
+      onState: function (data) {
+        if (data.html !== lastHtml) {
+          box.innerHTML = data.html; // server-rendered and autoescaped
+          lastHtml = data.html;
         }
-        if (response.ok) {
-          const data = await response.json();
-          if (data.html !== lastHtml) {
-            box.innerHTML = data.html; // server-rendered and autoescaped
-            lastHtml = data.html;
-          }
-          if (data.done) {
-            box.dataset.pending = "false";
-            if (onDone) {
-              onDone(data);
-            }
-            return;
+        if (data.done) {
+          box.dataset.pending = "false";
+          if (onDone) {
+            onDone(data);
           }
         }
-      } catch (error) {
-        // A dropped poll is retried below.
-      }
-      window.setTimeout(tick, POLL_INTERVAL_MS);
-    }
-    tick();
+      },
+      onGone: function () {},
+    });
   }
 
   // Quiz questions and options carry $math$, as in the lessons.
@@ -123,12 +112,12 @@
 
   const validation = document.getElementById("validation");
   if (validation && validation.dataset.pending === "true") {
-    poll(validation);
+    follow(validation);
   }
 
   const regrade = document.getElementById("regrade");
   if (regrade && regrade.dataset.pending === "true") {
-    poll(regrade, function () {
+    follow(regrade, function () {
       document.querySelectorAll(".resend-form").forEach(function (form) {
         form.hidden = true;
       });

@@ -104,6 +104,7 @@ RIGHTS: dict[str, Rights] = {
     "api_submission_create": _r("user", POST),
     "api_submission_detail": _r("owner", GET),
     "submission_fragment": _r("owner", GET),
+    "submission_events": _r("owner", GET),
     "cohort_join": _r("user", GET, POST),
     # answered by the student it invites
     "cohort_invitation": _r("owner", POST),
@@ -120,6 +121,7 @@ RIGHTS: dict[str, Rights] = {
     "instructor:draft": _r("draft_author", GET, POST),
     "instructor:draft_validate": _r("draft_author", POST),
     "instructor:draft_validation": _r("draft_author", GET),
+    "instructor:draft_validation_events": _r("draft_author", GET),
     "instructor:draft_publish": _r("draft_author", POST),
     "instructor:draft_delete": _r("draft_author", POST),
     "instructor:draft_share": _r("draft_author", POST),
@@ -132,6 +134,7 @@ RIGHTS: dict[str, Rights] = {
     "instructor:regrade": _r("regrade_instructor", GET, POST),
     "instructor:regrade_detail": _r("regrade_instructor", GET, POST),
     "instructor:regrade_progress": _r("regrade_instructor", GET),
+    "instructor:regrade_events": _r("regrade_instructor", GET),
 }
 # Django's admin: every pattern under the `admin` namespace is for superusers only; the
 # login page itself (and the redirects to it) is what everyone else gets.
@@ -323,6 +326,7 @@ def world(django_user_model, monkeypatch) -> World:
         "api_submission_create": {"slug": exercise.slug},
         "api_submission_detail": {"submission_id": second.pk},
         "submission_fragment": {"submission_id": second.pk},
+        "submission_events": {"submission_id": second.pk},
         "cohort_invitation": {"invitation_id": invitation.pk},
         "instructor:dashboard": {"slug": class_a.slug},
         "instructor:roster": {"slug": class_a.slug},
@@ -333,6 +337,7 @@ def world(django_user_model, monkeypatch) -> World:
         "instructor:draft": {"draft_id": draft.pk},
         "instructor:draft_validate": {"draft_id": draft.pk},
         "instructor:draft_validation": {"draft_id": draft.pk},
+        "instructor:draft_validation_events": {"draft_id": draft.pk},
         "instructor:draft_publish": {"draft_id": draft.pk},
         "instructor:draft_delete": {"draft_id": draft.pk},
         "instructor:draft_share": {"draft_id": draft.pk},
@@ -343,6 +348,7 @@ def world(django_user_model, monkeypatch) -> World:
         "instructor:regrade": {"exercise_slug": exercise.slug},
         "instructor:regrade_detail": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
         "instructor:regrade_progress": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
+        "instructor:regrade_events": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
     }
     return World(users=users, kwargs=kwargs)
 

@@ -50,6 +50,7 @@ def _urls(world) -> list[tuple[str, str]]:
         "draft": [world["draft"].pk],
         "draft_validate": [world["draft"].pk],
         "draft_validation": [world["draft"].pk],
+        "draft_validation_events": [world["draft"].pk],
         "draft_publish": [world["draft"].pk],
         "draft_delete": [world["draft"].pk],
         "draft_share": [world["draft"].pk],
@@ -58,6 +59,7 @@ def _urls(world) -> list[tuple[str, str]]:
         "regrade": [ex],
         "regrade_detail": [ex, world["regrade"].pk],
         "regrade_progress": [ex, world["regrade"].pk],
+        "regrade_events": [ex, world["regrade"].pk],
         "unexplained": [ex],
         "unexplained_name": [ex, world["failed"].pk],
     }
@@ -80,17 +82,20 @@ OWNER_SCOPED = {
     "draft",
     "draft_validate",
     "draft_validation",
+    "draft_validation_events",
     "draft_publish",
     "draft_delete",
     "draft_share",
     "regrade",
     "regrade_detail",
     "regrade_progress",
+    "regrade_events",
 }
 
 
-# The JSON the pages poll: a script cannot follow a redirect to the login page.
-POLLED_JSON = {"draft_validation", "regrade_progress"}
+# What the pages follow (polled JSON, pushed event streams): a script cannot follow a
+# redirect to the login page.
+POLLED_JSON = {"draft_validation", "draft_validation_events", "regrade_progress", "regrade_events"}
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, world):

@@ -11,19 +11,26 @@ password hashing before it starts.
 
 Each student first opens the exercise page (as a browser would, which also sets the
 CSRF cookie). Then all of them press Submit at once: each posts an AdamW program to
-the JSON API and follows its result exactly as the exercise page does, by asking for
-the result fragment and waiting as long as the server's answer says before asking
-again. Half the class sends the reference, half a known mistake.
+the JSON API and follows its result as the exercise page does: with `--follow push`
+(the default) on the submission's event stream, which the server keeps open and
+writes each change of state to; with `--follow poll` as the page's fallback does, by
+asking for the result fragment and waiting as long as the server's answer says before
+asking again. Half the class sends the reference, half a known mistake. Meanwhile a
+few other students (`--browsing`) keep opening ordinary pages (the home page, a
+lesson, the exercise, their progress), about one a second each: the web tier's
+answer times for them are what everyone else sees during the burst.
 
 Printed: click -> verdict seen (p50, p95, max), gradings per second end to end, HTTP
-requests per verdict, lost submissions, where the time went (from the rows' own
-timestamps) and the CPU seconds each part of the service used. Not a test: it prints
-figures and leaves judging them to the reader.
+requests per verdict (besides the push streams), the most push streams held open at
+once, ordinary pages' answer times during the burst, lost submissions, where the time
+went (from the rows' own timestamps) and the CPU seconds each part of the service
+used. Not a test: it prints figures and leaves judging them to the reader.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import platform
 import statistics
@@ -33,16 +40,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
-from django.utils.module_loading import import_string
 
 from coursesite import process_cpu
-from exercises.models import Exercise, Submission
+from exercises.management.bench_support import LoggedIn, logged_in_students, percentile
+from exercises.models import Exercise, Lesson, Submission
 
 BANK = Path(settings.BASE_DIR) / "exercises" / "bank"
 USER_PREFIX = "deadline-"
+BROWSING_PREFIX = "browsing-"
 # What exercise.js does when the server gives no hint.
 DEFAULT_POLL_MS = 400
 
@@ -56,12 +63,8 @@ class Student:
     seen: float | None = None
     submission_id: int | None = None
     requests: int = 0
+    events: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):
@@ -72,6 +75,18 @@ class Command(BaseCommand):
         parser.add_argument("--students", type=int, default=200)
         parser.add_argument("--exercise", default="adamw")
         parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait")
+        parser.add_argument(
+            "--follow",
+            choices=["push", "poll"],
+            default="push",
+            help="how each student learns of its verdict: the event stream, or polling",
+        )
+        parser.add_argument(
+            "--browsing",
+            type=int,
+            default=10,
+            help="other students opening ordinary pages during the burst, one a second each",
+        )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -82,10 +97,20 @@ class Command(BaseCommand):
         if not Exercise.objects.filter(slug=slug, current_version__isnull=False).exists():
             raise CommandError(f"exercise {slug!r} is not published on this database")
         students = self._students(options["students"], slug)
+        self._follow = options["follow"]
+        browsers = logged_in_students(BROWSING_PREFIX, options["browsing"])
+        lesson = Lesson.objects.filter(active=True).values_list("slug", flat=True)
+        self._pages = ["/", f"/exercises/{slug}/", "/me/progress/"] + [
+            f"/lessons/{first}/" for first in lesson[:1]
+        ]
+        self._page_times: dict[str, list[float]] = {path: [] for path in self._pages}
+        self._page_errors: list[str] = []
+        self._streams_open = self._streams_most = 0
         # Its own thread and event loop: the caller may already run one (a test process).
         with ThreadPoolExecutor(max_workers=1) as runner:
             runner.submit(
-                asyncio.run, self._run(options["url"], slug, students, options["timeout"])
+                asyncio.run,
+                self._run(options["url"], slug, students, browsers, options["timeout"]),
             ).result()
         elapsed = time.time() - self._started
         cpu = process_cpu.cpu_by_part(self._cpu_before, process_cpu.snapshot())
@@ -99,32 +124,25 @@ class Command(BaseCommand):
     # -- setting up the class -----------------------------------------------------------
 
     def _students(self, count: int, slug: str) -> list[Student]:
-        """Create (once) `count` students and a fresh logged-in session for each."""
-        users = get_user_model()
-        names = [f"{USER_PREFIX}{i:04d}" for i in range(count)]
-        existing = set(users.objects.filter(username__in=names).values_list("username", flat=True))
-        users.objects.bulk_create(
-            [users(username=name, password="!") for name in names if name not in existing]
-        )
-        store = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+        """`count` logged-in students, half sending the reference and half a known mistake."""
         right = (BANK / slug / "solution.py").read_text()
         wrong = [p.read_text() for p in sorted((BANK / slug / "mistakes").glob("*.py"))] or [right]
-        students = []
-        for i, user in enumerate(users.objects.filter(username__in=names).order_by("username")):
-            session = store()
-            session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            session.create()
-            code = right if i % 2 == 0 else wrong[(i // 2) % len(wrong)]
-            students.append(Student(user.username, session.session_key, code))
-        # The students' sessions are used by the server; this process holds no lock.
-        connection.close()
-        return students
+        codes = [right if i % 2 == 0 else wrong[(i // 2) % len(wrong)] for i in range(count)]
+        return [
+            Student(s.username, s.session_key, code)
+            for s, code in zip(logged_in_students(USER_PREFIX, count), codes, strict=True)
+        ]
 
     # -- the class at the deadline --------------------------------------------------------
 
-    async def _run(self, url: str, slug: str, students: list[Student], timeout: float) -> None:
+    async def _run(
+        self,
+        url: str,
+        slug: str,
+        students: list[Student],
+        browsers: list[LoggedIn],
+        timeout: float,
+    ) -> None:
         import aiohttp
 
         base = url.rstrip("/")
@@ -134,17 +152,22 @@ class Command(BaseCommand):
         timeouts = aiohttp.ClientTimeout(total=60)
         async with aiohttp.ClientSession(connector=connector, timeout=timeouts) as shared:
 
-            async def student_run(student: Student) -> None:
+            def session_for(session_key: str, timeout=timeouts):
                 jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1
-                jar.update_cookies({settings.SESSION_COOKIE_NAME: student.session_key})
-                headers = {"Referer": base + "/"}
-                async with aiohttp.ClientSession(
+                jar.update_cookies({settings.SESSION_COOKIE_NAME: session_key})
+                return aiohttp.ClientSession(
                     connector=shared.connector,
                     connector_owner=False,
                     cookie_jar=jar,
-                    timeout=timeouts,
-                    headers=headers,
-                ) as http:
+                    timeout=timeout,
+                    headers={"Referer": base + "/"},
+                )
+
+            async def student_run(student: Student) -> None:
+                # A push stream stays open for as long as the grading takes.
+                stream_timeouts = aiohttp.ClientTimeout(total=timeout + 60)
+                async with session_for(student.session_key, stream_timeouts) as http:
+                    jar = http.cookie_jar
                     async with http.get(f"{base}/exercises/{slug}/") as page:
                         await page.read()
                         if page.status != 200:
@@ -155,7 +178,32 @@ class Command(BaseCommand):
                     student.clicked = time.time()
                     await self._submit_and_follow(http, base, slug, student, csrf, timeout)
 
+            async def browse(browser: LoggedIn, finished: asyncio.Event) -> None:
+                async with session_for(browser.session_key) as http:
+                    await go.wait()
+                    turn = 0
+                    while not finished.is_set():
+                        path = self._pages[turn % len(self._pages)]
+                        turn += 1
+                        started = time.monotonic()
+                        try:
+                            async with http.get(base + path) as page:
+                                await page.read()
+                                if page.status == 200:
+                                    elapsed = time.monotonic() - started
+                                    self._page_times[path].append(elapsed)
+                                else:
+                                    self._page_errors.append(f"{path} answered {page.status}")
+                        except (TimeoutError, OSError, aiohttp.ClientError) as exc:
+                            self._page_errors.append(f"{path} failed: {exc!r}")
+                        try:
+                            await asyncio.wait_for(finished.wait(), 1.0)
+                        except TimeoutError:
+                            pass
+
             tasks = [asyncio.create_task(student_run(s)) for s in students]
+            finished = asyncio.Event()
+            browsing = [asyncio.create_task(browse(b, finished)) for b in browsers]
             for _ in students:
                 await ready.acquire()
             # Measured from here: every student has the page open and is about to click.
@@ -164,8 +212,12 @@ class Command(BaseCommand):
             self._started = time.time()
             go.set()
             await asyncio.gather(*tasks, return_exceptions=False)
+            finished.set()
+            await asyncio.gather(*browsing)
 
     async def _submit_and_follow(self, http, base, slug, student, csrf, timeout) -> None:
+        import aiohttp
+
         student.requests += 1
         async with http.post(
             f"{base}/api/exercises/{slug}/submissions",
@@ -177,6 +229,9 @@ class Command(BaseCommand):
                 student.errors.append(f"submit answered {response.status}: {body}")
                 return
         student.submission_id = body["id"]
+        if self._follow == "push":
+            await self._follow_stream(http, base + body["events_url"], student)
+            return
         fragment = base + body["fragment_url"]
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -193,10 +248,34 @@ class Command(BaseCommand):
                     else:
                         await reply.read()
                         student.errors.append(f"fragment answered {reply.status}")
-            except (TimeoutError, OSError) as exc:
+            except (TimeoutError, OSError, aiohttp.ClientError) as exc:
                 student.errors.append(f"fragment request failed: {exc!r}")
             await asyncio.sleep(wait_ms / 1000)
         student.errors.append("no verdict before the timeout")
+
+    async def _follow_stream(self, http, url: str, student: Student) -> None:
+        """Read the submission's event stream until an event says it is done."""
+        import aiohttp
+
+        self._streams_open += 1
+        self._streams_most = max(self._streams_most, self._streams_open)
+        try:
+            async with http.get(url, headers={"Accept": "text/event-stream"}) as stream:
+                if stream.status != 200:
+                    student.errors.append(f"event stream answered {stream.status}")
+                    return
+                async for line in stream.content:
+                    if not line.startswith(b"data:"):
+                        continue
+                    student.events += 1
+                    if json.loads(line[5:]).get("done"):
+                        student.seen = time.time()
+                        return
+            student.errors.append("the event stream ended before the verdict")
+        except (TimeoutError, OSError, ValueError, aiohttp.ClientError) as exc:
+            student.errors.append(f"event stream failed: {exc!r}")
+        finally:
+            self._streams_open -= 1
 
     # -- the report ---------------------------------------------------------------------
 
@@ -236,7 +315,29 @@ class Command(BaseCommand):
             f"gradings per second end to end: {len(seen) / (last_seen - first_click):.1f} "
             f"({len(seen)} verdicts in {last_seen - first_click:.2f} s)"
         )
-        write(f"HTTP requests per verdict: {requests / len(seen):.1f} ({requests} requests)")
+        write(
+            f"HTTP requests per verdict besides the push streams: {requests / len(seen):.1f} "
+            f"({requests} requests; following by {self._follow})"
+        )
+        events = sum(s.events for s in students)
+        write(
+            f"push streams held open at once: at most {self._streams_most}; "
+            f"events pushed per verdict: {events / len(seen):.1f}"
+        )
+        pages = [elapsed for times in self._page_times.values() for elapsed in times]
+        if pages:
+            write(
+                f"ordinary pages during the burst ({len(self._pages)} kinds, {len(pages)} "
+                f"answered, {len(self._page_errors)} failed): "
+                f"p50 {1000 * statistics.median(pages):.0f} ms, "
+                f"p95 {1000 * percentile(pages, 0.95):.0f} ms, max {1000 * max(pages):.0f} ms"
+            )
+            for path, times in self._page_times.items():
+                if times:
+                    write(
+                        f"  {path}: p50 {1000 * statistics.median(times):.0f} ms, "
+                        f"p95 {1000 * percentile(times, 0.95):.0f} ms ({len(times)})"
+                    )
         write(f"lost: {lost} (rows graded: {len(done)} of {len(ids)} accepted)")
         verdicts: dict[str, int] = {}
         for row in done:
