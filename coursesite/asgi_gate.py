@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
+from django.db import close_old_connections
 
 T = TypeVar("T")
 
@@ -43,9 +44,19 @@ async def run(priority: int, function: Callable[..., T], *args: Any) -> T:
         return await sync_to_async(function)(*args)
     await gate.enter(priority)
     try:
-        return await gate.loop.run_in_executor(gate.executor, function, *args)
+        return await gate.loop.run_in_executor(gate.executor, _as_a_request, function, args)
     finally:
         gate.leave()
+
+
+def _as_a_request(function: Callable[..., T], args: tuple) -> T:
+    # The thread's database connection is checked and kept or closed (CONN_MAX_AGE, the
+    # pool) before and after, as Django does around each request.
+    close_old_connections()
+    try:
+        return function(*args)
+    finally:
+        close_old_connections()
 
 
 class ConcurrencyGate:

@@ -13,6 +13,8 @@ app_name = "instructor"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cohorts/<slug:slug>/", views.cohort_dashboard, name="dashboard"),
+    path("cohorts/<slug:slug>/rows", live.dashboard_rows, name="dashboard_rows"),
+    path("cohorts/<slug:slug>/events", live.dashboard_events, name="dashboard_events"),
     path("cohorts/<slug:slug>/roster/", views.roster, name="roster"),
     path(
         "cohorts/<slug:slug>/students/<str:username>/",

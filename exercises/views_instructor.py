@@ -198,7 +198,7 @@ def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 # -- dashboard and drill-downs ---------------------------------------------------------
-def _filters(
+def dashboard_filters(
     request: HttpRequest, lessons
 ) -> tuple[DashboardFilterForm, dashboard.DashboardFilters]:
     form = DashboardFilterForm(request.GET or None, lessons=lessons)
@@ -222,7 +222,7 @@ def _query_string(request: HttpRequest) -> str:
 def cohort_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = cohort_or_404(request, slug)
     lessons = dashboard.cohort_lessons(cohort)
-    form, filters = _filters(request, lessons)
+    form, filters = dashboard_filters(request, lessons)
     board = dashboard.cohort_dashboard(cohort=cohort, filters=filters, lessons=lessons)
     # Unusable filters: the whole class is shown, with the form saying what was wrong.
     status = 400 if form.is_bound and not form.is_valid() else 200
@@ -372,7 +372,7 @@ def _csv_response(rows, filename: str) -> StreamingHttpResponse:
 def export_grades(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = cohort_or_404(request, slug)
     lessons = dashboard.cohort_lessons(cohort)
-    form, filters = _filters(request, lessons)
+    form, filters = dashboard_filters(request, lessons)
     if (refused := _filter_errors(form)) is not None:
         return refused
     board = dashboard.cohort_dashboard(cohort=cohort, filters=filters, lessons=lessons)
@@ -383,7 +383,7 @@ def export_grades(request: HttpRequest, slug: str) -> HttpResponse:
 @instructor_required
 def export_submissions(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = cohort_or_404(request, slug)
-    form, filters = _filters(request, dashboard.cohort_lessons(cohort))
+    form, filters = dashboard_filters(request, dashboard.cohort_lessons(cohort))
     if (refused := _filter_errors(form)) is not None:
         return refused
     # Built (and its filters checked) here: a failure inside the stream would cut the

@@ -1,19 +1,30 @@
 """Event streams of the pages that wait: a submission's result, a draft's validation, a
-regrade's progress (live/streams.py). Each pushes what the page's polling endpoint
-answers, to whoever that endpoint answers: the same rights, the same fragment."""
+regrade's progress, a class dashboard's rows (live/streams.py). Each pushes what the
+page's polling endpoint answers, to whoever that endpoint answers: the same rights, the
+same fragment."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 
-from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from coursesite import asgi_gate
-from exercises import live_topics, selectors, views, views_authoring, views_regrade
-from exercises.models import Submission
+from exercises import (
+    live_topics,
+    selectors,
+    views,
+    views_authoring,
+    views_instructor,
+    views_regrade,
+)
+from exercises.models import Cohort, Submission
+from exercises.services import cohorts, dashboard
+from exercises.view_access import cohort_or_404, instructor_json_required
+from live.hub import RESYNC
 from live.streams import Feed, Gone, event_stream, gone_state, view_state, view_stream
 
 # A queued submission's position is pushed at most every QUEUE_PUSH_SECONDS, less often
@@ -92,24 +103,11 @@ class _SubmissionFollower:
 
 
 def _read_submission(user, submission_id: int) -> Submission | None:
-    try:
-        return selectors.submission_for_user(user=user, submission_id=submission_id)
-    finally:
-        close_old_connections()
+    return selectors.submission_for_user(user=user, submission_id=submission_id)
 
 
 def _queued_fragment(request: HttpRequest, submission: Submission, position: int) -> dict:
-    try:
-        return views.queued_fragment(request, submission, queue_position=position)
-    finally:
-        close_old_connections()
-
-
-def _queued_ids() -> list[int]:
-    try:
-        return selectors.queued_ids_in_order()
-    finally:
-        close_old_connections()
+    return views.queued_fragment(request, submission, queue_position=position)
 
 
 class _QueueBoard:
@@ -124,7 +122,7 @@ class _QueueBoard:
     async def positions(self) -> dict[int, int]:
         async with self._lock:
             if time.monotonic() - self._read_at >= QUEUE_READ_SECONDS:
-                ids = await asgi_gate.run(asgi_gate.PUSH, _queued_ids)
+                ids = await asgi_gate.run(asgi_gate.PUSH, selectors.queued_ids_in_order)
                 self._positions = {pk: index for index, pk in enumerate(ids, start=1)}
                 self._read_at = time.monotonic()
         return self._positions
@@ -161,3 +159,79 @@ async def regrade_events(request: HttpRequest, exercise_slug: str, regrade_id: i
         {"exercise_slug": exercise_slug, "regrade_id": regrade_id},
         topics=[live_topics.regrade(regrade_id)],
     )
+
+
+# A dashboard's changed rows are pushed at most this often: at a deadline every student's
+# row changes twice within seconds, and one push can carry them all.
+DASHBOARD_PUSH_SECONDS = 1.0
+
+
+@require_GET
+@never_cache
+@instructor_json_required
+def dashboard_rows(request: HttpRequest, slug: str) -> HttpResponse:
+    """The progress matrix's rows, by student id: all of them, or those in `?students=`
+    (ids, comma-separated). What the dashboard polls where its stream cannot be opened."""
+    cohort = cohort_or_404(request, slug)
+    try:
+        students = [int(part) for part in request.GET.get("students", "").split(",") if part]
+    except ValueError:
+        return JsonResponse({"error": "students: ids separated by commas."}, status=400)
+    return JsonResponse(_rows_state(request, cohort, students or None))
+
+
+def _rows_state(request: HttpRequest, cohort, user_ids: list[int] | None) -> dict:
+    lessons = dashboard.cohort_lessons(cohort)
+    _, filters = views_instructor.dashboard_filters(request, lessons)
+    board = dashboard.cohort_dashboard(
+        cohort=cohort, filters=filters, lessons=lessons, user_ids=user_ids
+    )
+    rows = dashboard.matrix_rows_html(board)
+    return {"rows": {str(user_id): html for user_id, html in rows.items()}, "done": False}
+
+
+@require_GET
+async def dashboard_events(request: HttpRequest, slug: str) -> HttpResponse:
+    """Pushes the rows of students whose submissions changed state ("being graded", then
+    passed or failing), with the dashboard's filters (its query string)."""
+    try:
+        cohort, member_ids = await asgi_gate.run(asgi_gate.PUSH, _dashboard_setup, request, slug)
+    except Gone as gone:
+        return JsonResponse(gone.data, status=gone.status)
+    topics = [live_topics.student(user_id) for user_id in member_ids]
+
+    drawn = False
+
+    async def read(changed: set[str]) -> dict:
+        nonlocal drawn
+        if not drawn:
+            drawn = True
+            return {"rows": {}, "done": False}  # the page has just been drawn
+        if not changed or RESYNC in changed:
+            # A periodic look, or announcements may have been lost: every row again.
+            user_ids = member_ids
+        else:
+            user_ids = [int(topic.partition(":")[2]) for topic in changed]
+        return await asgi_gate.run(asgi_gate.PUSH, _rows_state, request, cohort, user_ids)
+
+    return event_stream(
+        Feed(
+            topics=topics,
+            read=read,
+            slow_topics=frozenset(topics),
+            slow_seconds=lambda: DASHBOARD_PUSH_SECONDS,
+        )
+    )
+
+
+def _dashboard_setup(request: HttpRequest, slug: str) -> tuple[Cohort, list[int]]:
+    """The cohort and its students' ids, for an instructor who teaches it; Gone (401, 403,
+    404) for anyone else, as the dashboard's polling endpoint answers them."""
+    if not request.user.is_authenticated:
+        raise Gone(401, {"error": "Log in first."})
+    if not cohorts.is_instructor(request.user):
+        raise Gone(403, {"error": "Only instructors can ask for this."})
+    cohort = cohorts.cohort_for_instructor(user=request.user, slug=slug)
+    if cohort is None:
+        raise Gone(404, {"error": "No such cohort."})
+    return cohort, list(cohorts.cohort_members(cohort=cohort).values_list("id", flat=True))

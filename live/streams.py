@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 
 from coursesite import asgi_gate
@@ -100,17 +99,12 @@ class Gone(Exception):
 
 
 def _call_view(view: Callable[..., HttpResponse], request: HttpRequest, kwargs: dict) -> tuple:
-    close_old_connections()
     try:
         response = view(request, **kwargs)
     except Http404:
         return 404, {"error": "Not found."}
     except PermissionDenied:
         return 403, {"error": "Not allowed."}
-    finally:
-        # The stream lasts minutes: its connection is closed or kept by the site's
-        # CONN_MAX_AGE after each read, as at the end of a request.
-        close_old_connections()
     try:
         data = json.loads(response.content)
     except ValueError:
@@ -144,11 +138,13 @@ async def view_stream(
     except Gone as gone:
         return JsonResponse(gone.data, status=gone.status)
 
-    pending = [first]
+    sent_first = False
 
     async def read(changed: set[str]) -> dict:
-        if pending:
-            return pending.pop()
+        nonlocal sent_first
+        if not sent_first:
+            sent_first = True
+            return first
         try:
             return await view_state(view, request, **kwargs)
         except Gone as gone:

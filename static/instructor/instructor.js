@@ -115,6 +115,25 @@
     follow(validation);
   }
 
+  // The class dashboard: a student's row is replaced when their submissions change state
+  // (a "being graded" cell, then passed or failing).
+  const matrix = document.getElementById("matrix");
+  if (matrix && matrix.dataset.eventsUrl) {
+    window.TraceLabLive.follow({
+      eventsUrl: matrix.dataset.eventsUrl,
+      pollUrl: matrix.dataset.url,
+      onState: function (data) {
+        Object.keys(data.rows || {}).forEach(function (id) {
+          const row = matrix.querySelector('tbody tr[data-student="' + CSS.escape(id) + '"]');
+          if (row && row.outerHTML !== data.rows[id]) {
+            row.outerHTML = data.rows[id]; // server-rendered and autoescaped
+          }
+        });
+      },
+      onGone: function () {},
+    });
+  }
+
   const regrade = document.getElementById("regrade");
   if (regrade && regrade.dataset.pending === "true") {
     follow(regrade, function () {

@@ -55,7 +55,7 @@ def test_the_verdict_arrives_on_the_event_stream_without_a_single_poll(page, stu
     assert len([path for path in asked if path.endswith("/events")]) == 1
     assert len([path for path in asked if path.startswith("/api/")]) == 1
     # The attempt that just finished is in the history table, as after a reload.
-    assert page.locator("#history-body tr").count() == 1
+    assert page.locator("#history-body tbody tr").count() == 1
 
 
 def test_with_the_event_stream_blocked_the_page_polls_and_shows_the_verdict(page, student):

@@ -39,6 +39,8 @@ def _urls(world) -> list[tuple[str, str]]:
     args = {
         "home": [],
         "dashboard": [slug],
+        "dashboard_rows": [slug],
+        "dashboard_events": [slug],
         "roster": [slug],
         "student": [slug, "alice"],
         "cohort_exercise": [slug, ex],
@@ -70,6 +72,8 @@ def _urls(world) -> list[tuple[str, str]]:
 
 COHORT_SCOPED = {
     "dashboard",
+    "dashboard_rows",
+    "dashboard_events",
     "roster",
     "student",
     "cohort_exercise",
@@ -95,7 +99,14 @@ OWNER_SCOPED = {
 
 # What the pages follow (polled JSON, pushed event streams): a script cannot follow a
 # redirect to the login page.
-POLLED_JSON = {"draft_validation", "draft_validation_events", "regrade_progress", "regrade_events"}
+POLLED_JSON = {
+    "dashboard_rows",
+    "dashboard_events",
+    "draft_validation",
+    "draft_validation_events",
+    "regrade_progress",
+    "regrade_events",
+}
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
