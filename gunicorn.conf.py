@@ -2,13 +2,14 @@
 started from the repository root (`./tracelab run`, the container image). The command
 line sets the address.
 
-- Workers: uvicorn's (ASGI), one per core by default (TRACELAB_WEB_WORKERS). Each
-  serves many connections at once: an open event stream costs a socket and a little
-  memory, not a worker. On a bigger machine, one per core still; more only if the
-  synchronous pages' database waits leave cores idle (measure with bench_deadline).
+- Workers: uvicorn's (ASGI), one per core by default, at most 8 (TRACELAB_WEB_WORKERS).
+  Each serves many connections at once: an open event stream costs a socket and a
+  little memory, not a worker; pages run in TRACELAB_WEB_CONCURRENCY threads of each
+  (coursesite/asgi.py). On a bigger machine, one per core still; more threads only
+  where pages wait on a remote database rather than on the CPU (measure with
+  bench_deadline).
 - Stopping: open event streams never finish by themselves, so a stopping worker waits
   at most graceful_timeout for them; the pages reconnect to the new workers at once.
-
 - Logs: gunicorn's own lines go through the site's logging configuration (JSON lines,
   coursesite/logs.py); its access log is off, since the request middleware writes one
   line per request with more in it.
@@ -32,7 +33,11 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 from coursesite.logs import logging_config  # noqa: E402
 
 worker_class = "uvicorn_worker.UvicornWorker"
-workers = int(os.environ.get("TRACELAB_WEB_WORKERS", "").strip() or os.cpu_count() or 1)
+# One per core this process may run on (a container's cpuset, not the host's count), at
+# most 8 by default: each holds its own copy of the site in memory (about 100 MB).
+workers = int(
+    os.environ.get("TRACELAB_WEB_WORKERS", "").strip() or min(8, len(os.sched_getaffinity(0)))
+)
 graceful_timeout = 5
 # Idle keep-alive connections are kept this long (gunicorn's default, 2 s, is for sync
 # workers that hold a worker per connection): a page's next request, a click after

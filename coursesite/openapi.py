@@ -24,12 +24,14 @@ NULLABLE_OBJECT = {"type": "object", "nullable": True}
 
 SUBMISSION_CREATED = {
     "type": "object",
-    "required": ["id", "status", "status_url", "fragment_url"],
+    "required": ["id", "status", "status_url", "fragment_url", "events_url"],
     "properties": {
         "id": {"type": "integer"},
         "status": {"type": "string", "enum": list(Submission.Status.values)},
         "status_url": {"type": "string"},
         "fragment_url": {"type": "string"},
+        # text/event-stream: each change of state, as the fragment endpoint answers it
+        "events_url": {"type": "string"},
     },
 }
 SUBMISSION = {

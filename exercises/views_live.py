@@ -72,8 +72,9 @@ class _SubmissionFollower:
         if self.last and self.last.get("status") == Submission.Status.QUEUED:
             if changed and changed <= {live_topics.QUEUE}:
                 position = (await _queue_board().positions()).get(self.submission_id)
-                if position is not None:
-                    return await self._queued_at(position)
+                state = None if position is None else await self._queued_at(position)
+                if state is not None:
+                    return state
         try:
             self.last = await view_state(
                 views.submission_fragment, self.request, submission_id=self.submission_id
@@ -88,13 +89,16 @@ class _SubmissionFollower:
             return QUEUE_PUSH_SECONDS
         return min(QUEUE_PUSH_MAX_SECONDS, max(QUEUE_PUSH_SECONDS, wait / 10))
 
-    async def _queued_at(self, position: int) -> dict:
+    async def _queued_at(self, position: int) -> dict | None:
+        """The fragment at `position`; None when the row is gone (a full read says so)."""
         if position == self.position:
             return self.last
         if self.submission is None:
             self.submission = await asgi_gate.run(
                 asgi_gate.PUSH, _read_submission, self.request.user, self.submission_id
             )
+            if self.submission is None:
+                return None
         self.last = await asgi_gate.run(
             asgi_gate.PUSH, _queued_fragment, self.request, self.submission, position
         )

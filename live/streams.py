@@ -57,7 +57,6 @@ async def events(feed: Feed) -> AsyncIterator[bytes]:
         yield f"retry: {RETRY_MS}\n\n".encode()
         with hub().follow(feed.topics) as follower:
             sent, number, changed = None, 0, set()
-            last_read = 0.0
             while True:
                 last_read = time.monotonic()
                 state = await feed.read(changed)

@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 
 from exercises.models import Submission
 from exercises.services.submissions import submission_claim, submission_create
+from exercises.views import queued_fragment
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +23,21 @@ def _fragment(client, submission: Submission) -> dict:
     response = client.get(reverse("submission_fragment", args=[submission.pk]))
     assert response.status_code == 200
     return response.json()
+
+
+def _request(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+def test_with_nothing_graded_lately_no_wait_is_promised(alice, alice_client, exercise):
+    mine = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
+
+    data = _fragment(alice_client, mine)
+
+    assert data["queue_wait_seconds"] is None
+    assert "graded in about" not in data["html"]
 
 
 def test_queued_fragment_shows_position(alice, bob, alice_client, exercise):
@@ -65,6 +82,13 @@ def test_a_queued_page_is_told_to_ask_again_about_when_its_turn_comes(
 
     assert "Queued (position 10)" in data["html"]
     assert data["poll_after_ms"] == 3000  # 70% of the expected 5 s, capped at 3 s
+    # The page says how long the wait is expected to be, at the measured rate.
+    assert data["queue_wait_seconds"] == pytest.approx(5.0)
+    assert "graded in about 5 s" in data["html"]
+    # What a stream pushes as the queue moves, without reading the row again.
+    pushed = queued_fragment(_request(alice), mine, queue_position=4)
+    assert "Queued (position 4)" in pushed["html"] and "graded in about 2 s" in pushed["html"]
+    assert (pushed["status"], pushed["done"]) == ("queued", False)
 
     submission_claim(submission_id=mine.pk, lease=timedelta(seconds=20))
     assert _fragment(alice_client, mine)["poll_after_ms"] == 150

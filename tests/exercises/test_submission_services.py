@@ -22,18 +22,23 @@ LEASE = timedelta(seconds=20)
 
 
 def test_create_writes_queued_row_and_sends_only_after_commit(
-    alice, exercise, sent_tasks, django_capture_on_commit_callbacks
+    alice, exercise, sent_tasks, django_capture_on_commit_callbacks, monkeypatch
 ):
+    announced = []
+    monkeypatch.setattr("live.announce.publish", lambda *topics: announced.append(topics))
     with django_capture_on_commit_callbacks() as callbacks:
         submission = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
         row = Submission.objects.get(pk=submission.pk)
         assert row.status == "queued"
         assert row.exercise_version == exercise.current_version
         assert sent_tasks == []
+        assert announced == []
 
-    assert len(callbacks) == 1
-    callbacks[0]()
+    for callback in callbacks:
+        callback()
     assert sent_tasks == [{"args": [submission.pk], "kwargs": {}, "queue": "cpu"}]
+    # Its student's row on a class dashboard now says "being graded".
+    assert announced == [(f"submission:{submission.pk}", f"student:{alice.pk}")]
 
 
 @pytest.mark.django_db(transaction=True)
