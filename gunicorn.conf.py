@@ -57,6 +57,19 @@ def on_starting(server) -> None:
         os.remove(name)
 
 
+def post_fork(server, worker) -> None:
+    # A worker whose master is killed (SIGKILL, an OOM kill) must not live on holding the
+    # port: the master's replacement could never bind it. gunicorn's own workers notice
+    # a new parent on their next beat; uvicorn's never look, so the kernel tells them.
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != server.pid:  # the master died before the line above
+        os.kill(os.getpid(), signal.SIGTERM)
+
+
 def child_exit(server, worker) -> None:
     from prometheus_client.multiprocess import mark_process_dead
 

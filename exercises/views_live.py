@@ -44,12 +44,13 @@ async def submission_events(request: HttpRequest, submission_id: int) -> HttpRes
         return JsonResponse(gone.data, status=gone.status)
     follow = _SubmissionFollower(request, submission_id, first)
     return event_stream(
+        request,
         Feed(
             topics=[live_topics.submission(submission_id), live_topics.QUEUE],
             read=follow.read,
             slow_topics=frozenset({live_topics.QUEUE}),
             slow_seconds=follow.queue_push_seconds,
-        )
+        ),
     )
 
 
@@ -219,12 +220,13 @@ async def dashboard_events(request: HttpRequest, slug: str) -> HttpResponse:
         return await asgi_gate.run(asgi_gate.PUSH, _rows_state, request, cohort, user_ids)
 
     return event_stream(
+        request,
         Feed(
             topics=topics,
             read=read,
             slow_topics=frozenset(topics),
             slow_seconds=lambda: DASHBOARD_PUSH_SECONDS,
-        )
+        ),
     )
 
 

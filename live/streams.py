@@ -10,6 +10,9 @@ Every few seconds the stream reads the state even if nothing was announced (lost
 announcements cost a short delay, never a stuck page) and, if nothing changed, sends
 a comment line so that proxies keep the connection open. A stream also ends after a
 while (the browser reconnects at once): no connection is held forever by one page.
+
+Only the ASGI server (coursesite/asgi.py) holds streams open; served by a WSGI server
+(Django's test server, `gunicorn coursesite.wsgi`) a stream is one event long.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.handlers.asgi import ASGIRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 
 from coursesite import asgi_gate
@@ -80,8 +84,17 @@ async def events(feed: Feed) -> AsyncIterator[bytes]:
         LIVE_STREAMS_OPEN.dec()
 
 
-def event_stream(feed: Feed) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(events(feed), content_type="text/event-stream")
+async def one_event(feed: Feed) -> AsyncIterator[bytes]:
+    """The current state and the end of the stream: what a WSGI server (which would hold
+    a thread for as long as a stream stays open) answers; the browser asks again after
+    RETRY_MS, so the page still follows, a second behind."""
+    yield f"retry: {RETRY_MS}\n\n".encode()
+    yield f"id: 1\nevent: update\ndata: {json.dumps(await feed.read(set()))}\n\n".encode()
+
+
+def event_stream(request: HttpRequest, feed: Feed) -> StreamingHttpResponse:
+    content = events(feed) if isinstance(request, ASGIRequest) else one_event(feed)
+    response = StreamingHttpResponse(content, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache, no-store"
     # Proxies that buffer (nginx) must pass each event on at once.
     response["X-Accel-Buffering"] = "no"
@@ -149,7 +162,7 @@ async def view_stream(
         except Gone as gone:
             return gone_state(gone)
 
-    return event_stream(Feed(topics=topics, read=read))
+    return event_stream(request, Feed(topics=topics, read=read))
 
 
 def gone_state(gone: Gone) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from event_loops import run
+
 from coursesite.asgi_gate import ConcurrencyGate
 
 
@@ -47,7 +49,7 @@ def test_waiting_pages_go_in_before_waiting_writes_and_no_more_than_the_limit_at
         await asyncio.gather(first, *waiting)
         return app.started, gate.busy
 
-    started, busy = asyncio.run(scenario())
+    started, busy = run(scenario())
 
     assert started == ["/post-1", "/page", "/post-2", "/post-3"]
     assert busy == 0
@@ -66,7 +68,7 @@ def test_requests_that_bypass_the_gate_are_never_held():
         await asyncio.gather(held, stream)
         return started
 
-    assert sorted(asyncio.run(scenario())) == ["/events", "/page"]
+    assert sorted(run(scenario())) == ["/events", "/page"]
 
 
 def test_a_request_cancelled_while_waiting_gives_up_its_place():
@@ -84,7 +86,7 @@ def test_a_request_cancelled_while_waiting_gives_up_its_place():
         await asyncio.gather(first, after)
         return app.started, gate.busy
 
-    started, busy = asyncio.run(scenario())
+    started, busy = run(scenario())
 
     assert started == ["/a", "/b"]
     assert busy == 0

@@ -3,11 +3,10 @@ queued fragment at its new position when nothing but the queue moved."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from asgiref.sync import sync_to_async
 from django.test import RequestFactory
+from event_loops import run
 
 from exercises import live_topics, views
 from exercises.models import Submission
@@ -56,7 +55,7 @@ def test_a_waiting_submission_is_pushed_its_new_position_as_the_queue_moves(
         states.append(await follower.read({live_topics.submission(mine.pk), live_topics.QUEUE}))
         return states
 
-    first, moved, again, running = asyncio.run(scenario())
+    first, moved, again, running = run(scenario())
 
     assert "Queued (position 2)" in first["html"]
     assert "Queued (position 1)" in moved["html"] and "yours is next" in moved["html"]
@@ -78,6 +77,6 @@ def test_a_stream_whose_submission_is_gone_ends_with_a_last_event(alice, exercis
         await sync_to_async(Submission.objects.filter(pk=mine.pk).delete)()
         return await follower.read({live_topics.submission(mine.pk)})
 
-    last = asyncio.run(scenario())
+    last = run(scenario())
 
     assert last["done"] is True and last["gone"] is True and last["status"] == 404

@@ -8,6 +8,7 @@ import asyncio
 import time
 
 from django.test import override_settings
+from event_loops import run
 
 from live import announce
 from live.hub import RESYNC, hub
@@ -47,7 +48,7 @@ def test_streams_catch_up_after_redis_restarts(tmp_path):
                         heard |= await follower.changed(timeout=0.5)
                     return after_restart, heard
 
-            after_restart, heard = asyncio.run(scenario())
+            after_restart, heard = run(scenario())
     finally:
         redis.stop()
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from django.test import override_settings
+from event_loops import run
 
 from live.hub import Follower, hub
 
@@ -24,7 +24,7 @@ def test_a_follower_collects_the_topics_announced_until_it_asks():
         nothing = await follower.changed(timeout=0.01)
         return first, nothing
 
-    first, nothing = asyncio.run(scenario())
+    first, nothing = run(scenario())
 
     assert first == {"a", "b"}
     assert nothing == set()
@@ -38,7 +38,7 @@ def test_asking_without_waiting_returns_what_is_pending_or_nothing():
         after = await follower.changed(timeout=0)
         return before, after
 
-    assert asyncio.run(scenario()) == (set(), {"a"})
+    assert run(scenario()) == (set(), {"a"})
 
 
 @override_settings(REDIS_URL=NO_REDIS)
@@ -49,7 +49,7 @@ def test_an_announcement_wakes_only_the_followers_of_its_topics():
             live.dispatch(json.dumps({"topics": ["submission:1", "queue"]}))
             return await mine.changed(timeout=1), await other.changed(timeout=0.05)
 
-    mine, other = asyncio.run(scenario())
+    mine, other = run(scenario())
 
     assert mine == {"submission:1"}
     assert other == set()
@@ -63,7 +63,7 @@ def test_a_stream_that_stops_following_is_forgotten():
             during = live.following
         return during, live.following
 
-    assert asyncio.run(scenario()) == (1, 0)
+    assert run(scenario()) == (1, 0)
 
 
 @override_settings(REDIS_URL=NO_REDIS)
@@ -75,5 +75,5 @@ def test_a_malformed_announcement_is_ignored_and_logged(caplog):
             live.dispatch(json.dumps({"no": "topics"}))
             return await follower.changed(timeout=0.05)
 
-    assert asyncio.run(scenario()) == set()
+    assert run(scenario()) == set()
     assert "malformed announcement" in caplog.text

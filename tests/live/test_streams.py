@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import override_settings
+from event_loops import run
 
 from live.hub import hub
 from live.streams import Feed, events
@@ -66,7 +67,7 @@ def test_the_state_is_sent_at_once_then_on_each_change_until_done():
     script.states.append({"html": "passed", "done": True})
     feed = Feed(topics=["submission:7"], read=script.read)
 
-    chunks = asyncio.run(_collect(feed, [["submission:7"], ["submission:7"]]))
+    chunks = run(_collect(feed, [["submission:7"], ["submission:7"]]))
 
     assert chunks[0].startswith(b"retry: ")
     assert [s["html"] for s in _states(chunks)] == ["queued", "running", "passed"]
@@ -83,7 +84,7 @@ def test_an_unchanged_state_is_not_sent_again():
     )
     feed = Feed(topics=["submission:7"], read=script.read)
 
-    chunks = asyncio.run(_collect(feed, [["submission:7"], ["submission:7"]]))
+    chunks = run(_collect(feed, [["submission:7"], ["submission:7"]]))
 
     assert [s["html"] for s in _states(chunks)] == ["queued", "passed"]
 
@@ -92,7 +93,7 @@ def test_other_topics_do_not_wake_the_stream():
     script = Script({"html": "queued", "done": False}, {"html": "passed", "done": True})
     feed = Feed(topics=["submission:7"], read=script.read)
 
-    chunks = asyncio.run(_collect(feed, [["submission:8"], ["queue"], ["submission:7"]]))
+    chunks = run(_collect(feed, [["submission:8"], ["queue"], ["submission:7"]]))
 
     assert [s["html"] for s in _states(chunks)] == ["queued", "passed"]
     assert script.reads == [set(), {"submission:7"}]
@@ -115,7 +116,7 @@ def test_slow_topics_are_read_at_most_once_per_interval():
     )
 
     # Eight queue moves within 0.4 s, then the verdict.
-    chunks = asyncio.run(_collect(feed, [["queue"]] * 8 + [["submission:7"]], pause=0.05))
+    chunks = run(_collect(feed, [["queue"]] * 8 + [["submission:7"]], pause=0.05))
 
     assert 1 <= len([r for r in reads if r == {"queue"}]) <= 2
     assert _states(chunks)[-1]["html"] == "passed"
@@ -126,7 +127,7 @@ def test_with_no_announcement_the_state_is_read_again_after_the_resync_interval(
     feed = Feed(topics=["submission:7"], read=script.read)
 
     with override_settings(TRACELAB_LIVE_RESYNC_SECONDS=1):
-        chunks = asyncio.run(_collect(feed, []))
+        chunks = run(_collect(feed, []))
 
     assert [s["html"] for s in _states(chunks)] == ["queued", "passed"]
     assert script.reads == [set(), set()]
@@ -137,7 +138,7 @@ def test_a_stream_ends_after_its_lifetime_and_the_browser_reconnects():
     feed = Feed(topics=["submission:7"], read=script.read)
 
     with override_settings(TRACELAB_LIVE_STREAM_SECONDS=1, TRACELAB_LIVE_RESYNC_SECONDS=1):
-        chunks = asyncio.run(_collect(feed, []))
+        chunks = run(_collect(feed, []))
 
     assert [s["html"] for s in _states(chunks)] == ["queued"]
     assert b": still here" in b"".join(chunks)
