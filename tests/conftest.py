@@ -41,59 +41,62 @@ def redis_url():
     proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, redis_url, tmp_path_factory):
-    """A real `celery worker` process on the test database and the private Redis."""
+def _start(args: list[str], *, log, redis_url: str, **env: str) -> subprocess.Popen:
+    """One of the site's programs on the test database and the private Redis, its output
+    in `log`."""
     from django.conf import settings
 
-    from coursesite.celery import app
-
-    app.conf.broker_url = redis_url
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
+    environment = {
         **os.environ,
         "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "REDIS_URL": redis_url,
         "TRACELAB_DEBUG": "1",
-        "TRACELAB_LOG_FORMAT": "json",
         "PYTHONUNBUFFERED": "1",
+        **env,
     }
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "coursesite",
-                "worker",
-                "-Q",
-                "cpu,gpu",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "info",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            [sys.executable, "-m", *args],
             cwd=ROOT,
-            env=env,
+            env=environment,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    proc.log = log
+    return proc
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, redis_url, tmp_path_factory):
+    """A real `celery worker` process on the test database and the private Redis; its
+    `log` holds its output (JSON log lines), for tests that follow a submission there."""
+    from coursesite.celery import app
+
+    app.conf.broker_url = redis_url
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    proc = _start(
+        ["celery", "-A", "coursesite", "worker", "-Q", "cpu,gpu", "--concurrency", "2"]
+        + ["--loglevel", "info", "--without-gossip", "--without-mingle"],
+        log=log,
+        redis_url=redis_url,
+        TRACELAB_LOG_FORMAT="json",
+    )
     wait_for(
         lambda: "ready." in log.read_text(errors="replace"),
         timeout=60,
         what="celery worker",
         log=log,
     )
-    proc.log = log  # its output (JSON log lines), for tests that follow a submission there
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    _stop(proc)
     app.pool.force_close_all()
 
 
@@ -102,35 +105,16 @@ def asgi_web_server(django_db_setup, redis_url, tmp_path_factory):
     """The web server as `./tracelab run` starts it (gunicorn with uvicorn's ASGI worker,
     gunicorn.conf.py), on the test database and the private Redis. Its `url` is where it
     answers; its `log` what it wrote."""
-    from django.conf import settings
-
     port = free_port()
     log = tmp_path_factory.mktemp("web") / "web.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(settings.DATABASES["default"]),
-        "REDIS_URL": redis_url,
-        "TRACELAB_DEBUG": "1",
-        "TRACELAB_LOG_FORMAT": "text",
-        "TRACELAB_WEB_WORKERS": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "coursesite.asgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    proc = _start(
+        ["gunicorn", "coursesite.asgi:application", "--bind", f"127.0.0.1:{port}"]
+        + ["--no-control-socket"],
+        log=log,
+        redis_url=redis_url,
+        TRACELAB_LOG_FORMAT="text",
+        TRACELAB_WEB_WORKERS="1",
+    )
 
     def answers() -> bool:
         try:
@@ -141,10 +125,5 @@ def asgi_web_server(django_db_setup, redis_url, tmp_path_factory):
 
     wait_for(answers, timeout=60, what="the ASGI web server", log=log)
     proc.url = f"http://127.0.0.1:{port}"
-    proc.log = log
     yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    _stop(proc)

@@ -346,11 +346,12 @@ def submission_record_result(
         lease_expires_at=None,
     )
     if stored == 1:
+        _count_verdict(submission_id=submission_id, verdict=verdict)
+        # Last: whoever is told reads everything above.
         user_id = Submission.objects.filter(id=submission_id).values_list("user_id", flat=True)
         live_topics.submission_changed(
             submission_id=submission_id, user_id=user_id.first(), left_queue=False
         )
-        _count_verdict(submission_id=submission_id, verdict=verdict)
     return stored == 1
 
 

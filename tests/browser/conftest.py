@@ -7,16 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from exercises.management.commands import bench_browser
+
 CHROMIUM = os.environ.get("TRACELAB_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+# The flags Debian's Chromium needs here, as the browser benchmark launches it.
+CHROMIUM_ARGS = [*bench_browser.CHROMIUM_ARGS, "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
