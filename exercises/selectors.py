@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -158,13 +159,25 @@ RUNNING_POLL_MS = 150
 MAX_POLL_MS = 3000
 
 
+_rate_seen: tuple[float, float] = (-RATE_CACHE_SECONDS, 0.0)  # (when, rate) in this process
+
+
 def grading_rate_per_second() -> float:
-    """Submissions graded per second across all workers, over the last few seconds."""
+    """Submissions graded per second across all workers, over the last few seconds.
+
+    Measured once per RATE_CACHE_SECONDS for all processes (the shared cache), and kept
+    that long in this one too: every queued page's position update asks for it.
+    """
+    global _rate_seen
+    seen_at, rate = _rate_seen
+    if time.monotonic() - seen_at < RATE_CACHE_SECONDS:
+        return rate
     rate = cache.get("grading-rate")
     if rate is None:
         since = timezone.now() - timedelta(seconds=RATE_WINDOW_SECONDS)
         rate = Submission.objects.filter(finished_at__gte=since).count() / RATE_WINDOW_SECONDS
         cache.set("grading-rate", rate, RATE_CACHE_SECONDS)
+    _rate_seen = (time.monotonic(), rate)
     return rate
 
 

@@ -278,9 +278,19 @@ def api_submission_detail(request: HttpRequest, submission_id: int) -> HttpRespo
 @never_cache
 @api_login_required
 def submission_fragment(request: HttpRequest, submission_id: int) -> HttpResponse:
+    state = submission_state(request, submission_id)
+    if state is None:
+        return JsonResponse({"error": "No such submission."}, status=404)
+    return JsonResponse(state)
+
+
+def submission_state(request: HttpRequest, submission_id: int) -> dict | None:
+    """What a page following a submission shows (its fragment, and once done its history
+    table); None when it is not the requesting user's. The fragment endpoint answers it,
+    the submission's event stream pushes it."""
     submission = selectors.submission_for_user(user=request.user, submission_id=submission_id)
     if submission is None:
-        return JsonResponse({"error": "No such submission."}, status=404)
+        return None
     context = _result_context(submission, prefix=f"s{submission.pk}")
     html = render_to_string("exercises/_result.html", context, request=request)
     data = {"status": submission.status, "done": submission.is_done, "html": html}
@@ -299,4 +309,4 @@ def submission_fragment(request: HttpRequest, submission_id: int) -> HttpRespons
             {"history_rows": _with_previous(history)},
             request=request,
         )
-    return JsonResponse(data)
+    return data

@@ -25,7 +25,7 @@ from exercises.models import Cohort, Submission
 from exercises.services import cohorts, dashboard
 from exercises.view_access import cohort_or_404, instructor_json_required
 from live.hub import RESYNC
-from live.streams import Feed, Gone, event_stream, gone_state, view_state, view_stream
+from live.streams import Feed, Gone, event_stream, gone_state, view_stream
 
 # A queued submission's position is pushed at most every QUEUE_PUSH_SECONDS, less often
 # the longer its wait (a tenth of it, up to QUEUE_PUSH_MAX_SECONDS): the queue moves with
@@ -39,7 +39,7 @@ QUEUE_READ_SECONDS = 0.5
 @require_GET
 async def submission_events(request: HttpRequest, submission_id: int) -> HttpResponse:
     try:
-        first = await view_state(views.submission_fragment, request, submission_id=submission_id)
+        first = await asgi_gate.run(asgi_gate.PUSH, _submission_state, request, submission_id)
     except Gone as gone:
         return JsonResponse(gone.data, status=gone.status)
     follow = _SubmissionFollower(request, submission_id, first)
@@ -77,8 +77,8 @@ class _SubmissionFollower:
                 if state is not None:
                     return state
         try:
-            self.last = await view_state(
-                views.submission_fragment, self.request, submission_id=self.submission_id
+            self.last = await asgi_gate.run(
+                asgi_gate.PUSH, _submission_state, self.request, self.submission_id
             )
         except Gone as gone:
             return gone_state(gone)
@@ -105,6 +105,16 @@ class _SubmissionFollower:
         )
         self.position = position
         return self.last
+
+
+def _submission_state(request: HttpRequest, submission_id: int) -> dict:
+    """What the fragment endpoint answers, to the same people (Gone: 401, 404)."""
+    if not request.user.is_authenticated:
+        raise Gone(401, {"error": "Log in first."})
+    state = views.submission_state(request, submission_id)
+    if state is None:
+        raise Gone(404, {"error": "No such submission."})
+    return state
 
 
 def _read_submission(user, submission_id: int) -> Submission | None:

@@ -12,7 +12,6 @@ from exercises import live_topics, views
 from exercises.models import Submission
 from exercises.services.submissions import submission_create
 from exercises.views_live import _SubmissionFollower
-from live.streams import view_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,16 +32,16 @@ def test_a_waiting_submission_is_pushed_its_new_position_as_the_queue_moves(
     mine = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
     request = _request(alice)
     full_reads = []
-    real_view = views.submission_fragment
+    real_state = views.submission_state
 
-    def counting_view(*args, **kwargs):
-        full_reads.append(kwargs["submission_id"])
-        return real_view(*args, **kwargs)
+    def counting_state(request, submission_id):
+        full_reads.append(submission_id)
+        return real_state(request, submission_id)
 
     async def scenario():
-        first = await view_state(real_view, request, submission_id=mine.pk)
+        first = await sync_to_async(real_state)(request, mine.pk)
         follower = _SubmissionFollower(request, mine.pk, first)
-        monkeypatch.setattr(views, "submission_fragment", counting_view)
+        monkeypatch.setattr(views, "submission_state", counting_state)
         states = [await follower.read(set())]
         await sync_to_async(Submission.objects.filter(pk=ahead.pk).update, thread_sensitive=True)(
             status=Submission.Status.RUNNING
@@ -71,7 +70,7 @@ def test_a_stream_whose_submission_is_gone_ends_with_a_last_event(alice, exercis
     request = _request(alice)
 
     async def scenario():
-        first = await view_state(views.submission_fragment, request, submission_id=mine.pk)
+        first = await sync_to_async(views.submission_state)(request, mine.pk)
         follower = _SubmissionFollower(request, mine.pk, first)
         await follower.read(set())
         await sync_to_async(Submission.objects.filter(pk=mine.pk).delete)()

@@ -4,6 +4,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
+from exercises import selectors
 from exercises.models import Submission
 from exercises.services.submissions import submission_claim, submission_create
 from exercises.views import queued_fragment
@@ -50,14 +51,21 @@ def test_queued_fragment_shows_position(alice, bob, alice_client, exercise):
     assert "Queued (position 2)" in data["html"]
 
 
-def test_a_queued_page_is_told_to_ask_again_about_when_its_turn_comes(
-    alice, bob, alice_client, exercise, django_user_model, settings
-):
+def forget_the_grading_rate(monkeypatch) -> None:
+    """The rate is measured once every few seconds: a test that changes it asks anew."""
     from django.core.cache import cache
+
+    cache.clear()
+    monkeypatch.setattr(selectors, "_rate_seen", (-1e9, 0.0))
+
+
+def test_a_queued_page_is_told_to_ask_again_about_when_its_turn_comes(
+    alice, bob, alice_client, exercise, django_user_model, settings, monkeypatch
+):
     from django.utils import timezone
 
     settings.TRACELAB_SUBMISSIONS_PER_MINUTE = 100
-    cache.clear()
+    forget_the_grading_rate(monkeypatch)
     # Nothing graded lately: the page keeps its own pace.
     mine = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
     assert _fragment(alice_client, mine)["poll_after_ms"] == 400
@@ -76,7 +84,7 @@ def test_a_queued_page_is_told_to_ask_again_about_when_its_turn_comes(
         user = django_user_model.objects.create_user(f"ahead-{i}")
         submission_create(user=user, exercise=exercise, code=CODE, mode="submit")
     mine = submission_create(user=alice, exercise=exercise, code=CODE, mode="submit")
-    cache.clear()
+    forget_the_grading_rate(monkeypatch)
 
     data = _fragment(alice_client, mine)
 
