@@ -29,7 +29,9 @@ from coursesite.asgi_gate import ConcurrencyGate  # noqa: E402
 threads = settings.TRACELAB_WEB_CONCURRENCY
 
 
-class _ByPath:
+class ByPath:
+    """Event streams to Django's ASGI handler, everything else to the pages' threads."""
+
     def __init__(self, pages, streams) -> None:
         self.pages = pages
         self.streams = streams
@@ -41,7 +43,7 @@ class _ByPath:
             await self.streams(scope, receive, send)
 
 
-application = _ByPath(
+application = ByPath(
     ConcurrencyGate(WSGIMiddleware(pages, workers=threads), limit=threads).install(),
     streams,
 )

@@ -8,11 +8,12 @@ reads (GET, HEAD) in before writes: a page a student opens is answered before th
 hundreds of submissions queued ahead of it are accepted, and accepting a submission
 a second later does not make its verdict later, since it joins the back of a queue.
 
-Event streams do not pass the gate: they stay open for minutes, so holding a place for
-that long would shut everyone out. Each of their reads takes a turn instead (`turn`)
-and runs in the gate's own threads (`run`): pages first, then pushing news, then
-accepting submissions (a pushed verdict is a student's wait ending; a submission
-accepted a moment later joins the back of the queue all the same).
+Event streams do not pass the gate (coursesite/asgi.py sends them around it): they stay
+open for minutes, so holding a place for that long would shut everyone out. Each of
+their reads waits its turn instead and runs in the gate's own threads (`run`): pages
+first, then pushing news, then accepting submissions (a pushed verdict is a student's
+wait ending; a submission accepted a moment later joins the back of the queue all the
+same).
 """
 
 from __future__ import annotations
@@ -60,10 +61,9 @@ def _as_a_request(function: Callable[..., T], args: tuple) -> T:
 
 
 class ConcurrencyGate:
-    def __init__(self, app, *, limit: int, bypass=lambda scope: False) -> None:
+    def __init__(self, app, *, limit: int) -> None:
         self.app = app
         self.limit = limit
-        self.bypass = bypass
         self.busy = 0
         self.loop: asyncio.AbstractEventLoop | None = None
         # Threads that live as long as the process, for `run`: their database
@@ -74,7 +74,7 @@ class ConcurrencyGate:
         self._arrivals = itertools.count()
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or self.bypass(scope):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         priority = PAGE if scope.get("method") in READ_METHODS else WRITE
@@ -85,7 +85,7 @@ class ConcurrencyGate:
             self.leave()
 
     def install(self) -> ConcurrencyGate:
-        """Make this the gate `turn` waits at (one per process: the server's loop's)."""
+        """Make this the gate `run` waits at (one per process: the server's loop's)."""
         global _installed
         _installed = self
         return self
