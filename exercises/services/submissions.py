@@ -346,21 +346,25 @@ def submission_record_result(
         lease_expires_at=None,
     )
     if stored == 1:
-        _count_verdict(submission_id=submission_id, verdict=verdict)
-        # Last: whoever is told reads everything above.
-        user_id = Submission.objects.filter(id=submission_id).values_list("user_id", flat=True)
-        live_topics.submission_changed(
-            submission_id=submission_id, user_id=user_id.first(), left_queue=False
-        )
+        _verdict_stored(submission_id=submission_id, verdict=verdict)
     return stored == 1
 
 
-def _count_verdict(*, submission_id: int, verdict: str) -> None:
-    """Metrics of a stored verdict: by exercise, and how long its student waited."""
+def _verdict_stored(*, submission_id: int, verdict: str) -> None:
+    """After a verdict is stored: its metrics (by exercise, and how long its student
+    waited), then the announcement to the pages that wait on it.
+
+    The verdict is stored: nothing here may raise, or the caller would take a failure
+    after the commit for a failure to store. Without the row (the database gone an
+    instant later) only the submission's own page is told; the rest catch up on their
+    next periodic read.
+    """
+    user_id = None
     try:
         row = (
             Submission.objects.filter(id=submission_id)
             .values(
+                "user_id",
                 "created_at",
                 "finished_at",
                 "exercise_version__exercise__slug",
@@ -368,6 +372,7 @@ def _count_verdict(*, submission_id: int, verdict: str) -> None:
             )
             .get()
         )
+        user_id = row["user_id"]
         metrics.verdict_stored(
             exercise=row["exercise_version__exercise__slug"],
             verdict=str(verdict),
@@ -376,6 +381,7 @@ def _count_verdict(*, submission_id: int, verdict: str) -> None:
         )
     except Exception:  # noqa: BLE001 - the verdict is stored; a metric must not undo that
         logger.warning("submission %s: verdict not counted", submission_id, exc_info=True)
+    live_topics.submission_changed(submission_id=submission_id, user_id=user_id, left_queue=False)
 
 
 def first_named_mistake(result: dict[str, Any]) -> str:
