@@ -54,5 +54,13 @@ def publish(*topics: str) -> None:
 
 def announce(*topics: str) -> None:
     """Tell every web process that `topics` changed, once the current transaction commits
-    (at once outside a transaction): a stream woken earlier would read the old rows."""
-    transaction.on_commit(lambda: publish(*topics), robust=True)
+    (at once outside a transaction): a stream woken earlier would read the old rows.
+
+    Never touches the database: called just after a write (a verdict stored), it must
+    not fail when the database has gone away an instant later. (Django's on_commit
+    outside a transaction asks the connection whether it autocommits, which connects.)
+    """
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: publish(*topics), robust=True)
+    else:
+        publish(*topics)

@@ -56,3 +56,18 @@ def test_with_redis_unreachable_publishing_logs_once_and_returns(monkeypatch, ca
 
     warnings = [r for r in caplog.records if "not announced" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_outside_a_transaction_announcing_never_touches_the_database(fake, monkeypatch):
+    """Just after a verdict is stored the database may be gone: telling the pages must
+    not need it."""
+    from django.db import connection
+
+    def unreachable(*args, **kwargs):
+        raise AssertionError("the database was asked")
+
+    monkeypatch.setattr(connection, "ensure_connection", unreachable)
+
+    announce.announce("submission:3")
+
+    assert fake.sent == [(announce.CHANNEL, {"topics": ["submission:3"]})]
