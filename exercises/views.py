@@ -180,22 +180,22 @@ def _queue_context(*, queue_position: int | None) -> dict[str, Any]:
     }
 
 
-def queued_fragment(request: HttpRequest, submission: Submission, *, queue_position: int) -> dict:
+def queued_fragment(request: HttpRequest, submission: Submission, queue_position: int) -> dict:
     """A queued submission's fragment at a known queue position, without reading its row:
     what a stream sends each time the queue moves (exercises/views_live.py)."""
-    context = {
-        "submission": submission,
-        **_queue_context(queue_position=queue_position),
-    }
-    html = render_to_string("exercises/_result.html", context, request=request)
-    poll_after_ms = selectors.submission_poll_after_ms(
-        submission=submission, queue_position=queue_position
-    )
+    context = {"submission": submission, **_queue_context(queue_position=queue_position)}
+    return _waiting_state(submission, context, request)
+
+
+def _waiting_state(submission: Submission, context: dict, request: HttpRequest) -> dict:
+    """The state of a submission not graded yet: its fragment and when to ask again."""
     return {
         "status": submission.status,
         "done": False,
-        "html": html,
-        "poll_after_ms": poll_after_ms,
+        "html": render_to_string("exercises/_result.html", context, request=request),
+        "poll_after_ms": selectors.submission_poll_after_ms(
+            submission=submission, queue_position=context["queue_position"]
+        ),
         "queue_wait_seconds": context["queue_wait_seconds"],
     }
 
@@ -292,21 +292,19 @@ def submission_state(request: HttpRequest, submission_id: int) -> dict | None:
     if submission is None:
         return None
     context = _result_context(submission, prefix=f"s{submission.pk}")
-    html = render_to_string("exercises/_result.html", context, request=request)
-    data = {"status": submission.status, "done": submission.is_done, "html": html}
     if not submission.is_done:
-        data["poll_after_ms"] = selectors.submission_poll_after_ms(
-            submission=submission, queue_position=context["queue_position"]
-        )
-        data["queue_wait_seconds"] = context["queue_wait_seconds"]
-    else:
-        # The page's history table gains the attempt that just finished.
-        history = selectors.submissions_for_exercise(
-            user=request.user, exercise=submission.exercise_version.exercise
-        )
-        data["history_html"] = render_to_string(
+        return _waiting_state(submission, context, request)
+    # The page's history table gains the attempt that just finished.
+    history = selectors.submissions_for_exercise(
+        user=request.user, exercise=submission.exercise_version.exercise
+    )
+    return {
+        "status": submission.status,
+        "done": True,
+        "html": render_to_string("exercises/_result.html", context, request=request),
+        "history_html": render_to_string(
             "exercises/_history_table.html",
             {"history_rows": _with_previous(history)},
             request=request,
-        )
-    return data
+        ),
+    }

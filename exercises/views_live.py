@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from functools import partial
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -25,6 +26,7 @@ from exercises.models import Cohort, Submission
 from exercises.services import cohorts, dashboard
 from exercises.view_access import cohort_or_404, instructor_json_required
 from live.hub import RESYNC
+from live.loops import for_this_loop
 from live.streams import Feed, Gone, event_stream, gone_state, view_stream
 
 # A queued submission's position is pushed at most every QUEUE_PUSH_SECONDS, less often
@@ -95,13 +97,16 @@ class _SubmissionFollower:
         if position == self.position:
             return self.last
         if self.submission is None:
-            self.submission = await asgi_gate.run(
-                asgi_gate.PUSH, _read_submission, self.request.user, self.submission_id
+            read = partial(
+                selectors.submission_for_user,
+                user=self.request.user,
+                submission_id=self.submission_id,
             )
+            self.submission = await asgi_gate.run(asgi_gate.PUSH, read)
             if self.submission is None:
                 return None
         self.last = await asgi_gate.run(
-            asgi_gate.PUSH, _queued_fragment, self.request, self.submission, position
+            asgi_gate.PUSH, views.queued_fragment, self.request, self.submission, position
         )
         self.position = position
         return self.last
@@ -115,14 +120,6 @@ def _submission_state(request: HttpRequest, submission_id: int) -> dict:
     if state is None:
         raise Gone(404, {"error": "No such submission."})
     return state
-
-
-def _read_submission(user, submission_id: int) -> Submission | None:
-    return selectors.submission_for_user(user=user, submission_id=submission_id)
-
-
-def _queued_fragment(request: HttpRequest, submission: Submission, position: int) -> dict:
-    return views.queued_fragment(request, submission, queue_position=position)
 
 
 class _QueueBoard:
@@ -143,17 +140,11 @@ class _QueueBoard:
         return self._positions
 
 
-_boards: dict[asyncio.AbstractEventLoop, _QueueBoard] = {}
+_boards: dict[tuple, _QueueBoard] = {}
 
 
 def _queue_board() -> _QueueBoard:
-    loop = asyncio.get_running_loop()
-    board = _boards.get(loop)
-    if board is None:
-        for old in [old for old in _boards if old.is_closed()]:
-            del _boards[old]
-        board = _boards[loop] = _QueueBoard()
-    return board
+    return for_this_loop(_boards, _QueueBoard)
 
 
 @require_GET

@@ -22,6 +22,7 @@ import redis.asyncio as aioredis
 from django.conf import settings
 
 from live.announce import CHANNEL
+from live.loops import for_this_loop
 
 logger = logging.getLogger(__name__)
 
@@ -130,15 +131,10 @@ class Hub:
         self.connected = False
 
 
-_hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
+_hubs: dict[tuple, Hub] = {}
 
 
 def hub() -> Hub:
-    """This event loop's hub (one per web process; tests may run several loops)."""
-    loop = asyncio.get_running_loop()
-    current = _hubs.get(loop)
-    if current is None or current.url != settings.REDIS_URL:
-        for old in [old for old in _hubs if old.is_closed()]:
-            del _hubs[old]
-        current = _hubs[loop] = Hub(settings.REDIS_URL)
-    return current
+    """This event loop's hub for the configured Redis (one per web process)."""
+    url = settings.REDIS_URL
+    return for_this_loop(_hubs, lambda: Hub(url), url)
