@@ -150,10 +150,10 @@ if (
     env_str("TRACELAB_DB_POOL", "0", choices=("0", "1")) == "1"
     and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 ):
-    # Under ASGI every request's database work runs in a new thread, so connections
-    # kept per thread (CONN_MAX_AGE) would be opened anew for each request: the web
-    # server borrows them from a pool instead (the run command and the compose stack
-    # set this for it; the workers keep theirs per process).
+    # The web server opens an event stream's request in a thread of its own (Django's
+    # ASGI handler), so connections kept per thread (CONN_MAX_AGE) would be opened anew
+    # for each: it borrows them from a pool instead (the run command and the compose
+    # stack set this for it; the workers keep theirs per process).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 2,

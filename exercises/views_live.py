@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from functools import partial
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -183,17 +184,30 @@ def dashboard_rows(request: HttpRequest, slug: str) -> HttpResponse:
         students = [int(part) for part in request.GET.get("students", "").split(",") if part]
     except ValueError:
         return JsonResponse({"error": "students: ids separated by commas."}, status=400)
-    return JsonResponse(_rows_state(request, cohort, students or None))
+    return JsonResponse(_Matrix.of(request, cohort).rows_state(students or None))
 
 
-def _rows_state(request: HttpRequest, cohort, user_ids: list[int] | None) -> dict:
-    lessons = dashboard.cohort_lessons(cohort)
-    _, filters = views_instructor.dashboard_filters(request, lessons)
-    board = dashboard.cohort_dashboard(
-        cohort=cohort, filters=filters, lessons=lessons, user_ids=user_ids
-    )
-    rows = dashboard.matrix_rows_html(board)
-    return {"rows": {str(user_id): html for user_id, html in rows.items()}, "done": False}
+@dataclass(frozen=True)
+class _Matrix:
+    """A dashboard's matrix as a page shows it: its cohort, columns and filters (its query
+    string), read once for a stream that renders rows from it again and again."""
+
+    cohort: Cohort
+    lessons: list
+    filters: dashboard.DashboardFilters
+
+    @classmethod
+    def of(cls, request: HttpRequest, cohort: Cohort) -> _Matrix:
+        lessons = dashboard.cohort_lessons(cohort)
+        _, filters = views_instructor.dashboard_filters(request, lessons)
+        return cls(cohort, lessons, filters)
+
+    def rows_state(self, user_ids: list[int] | None) -> dict:
+        board = dashboard.cohort_dashboard(
+            cohort=self.cohort, filters=self.filters, lessons=self.lessons, user_ids=user_ids
+        )
+        rows = dashboard.matrix_rows_html(board)
+        return {"rows": {str(user_id): html for user_id, html in rows.items()}, "done": False}
 
 
 @require_GET
@@ -201,7 +215,7 @@ async def dashboard_events(request: HttpRequest, slug: str) -> HttpResponse:
     """Pushes the rows of students whose submissions changed state ("being graded", then
     passed or failing), with the dashboard's filters (its query string)."""
     try:
-        cohort, member_ids = await asgi_gate.run(asgi_gate.PUSH, _dashboard_setup, request, slug)
+        matrix, member_ids = await asgi_gate.run(asgi_gate.PUSH, _dashboard_setup, request, slug)
     except Gone as gone:
         return JsonResponse(gone.data, status=gone.status)
     topics = [live_topics.student(user_id) for user_id in member_ids]
@@ -218,7 +232,7 @@ async def dashboard_events(request: HttpRequest, slug: str) -> HttpResponse:
             user_ids = member_ids
         else:
             user_ids = [int(topic.partition(":")[2]) for topic in changed]
-        return await asgi_gate.run(asgi_gate.PUSH, _rows_state, request, cohort, user_ids)
+        return await asgi_gate.run(asgi_gate.PUSH, matrix.rows_state, user_ids)
 
     return event_stream(
         request,
@@ -231,9 +245,9 @@ async def dashboard_events(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _dashboard_setup(request: HttpRequest, slug: str) -> tuple[Cohort, list[int]]:
-    """The cohort and its students' ids, for an instructor who teaches it; Gone (401, 403,
-    404) for anyone else, as the dashboard's polling endpoint answers them."""
+def _dashboard_setup(request: HttpRequest, slug: str) -> tuple[_Matrix, list[int]]:
+    """The cohort's matrix and its students' ids, for an instructor who teaches it; Gone
+    (401, 403, 404) for anyone else, as the dashboard's polling endpoint answers them."""
     if not request.user.is_authenticated:
         raise Gone(401, {"error": "Log in first."})
     if not cohorts.is_instructor(request.user):
@@ -241,4 +255,5 @@ def _dashboard_setup(request: HttpRequest, slug: str) -> tuple[Cohort, list[int]
     cohort = cohorts.cohort_for_instructor(user=request.user, slug=slug)
     if cohort is None:
         raise Gone(404, {"error": "No such cohort."})
-    return cohort, list(cohorts.cohort_members(cohort=cohort).values_list("id", flat=True))
+    members = cohorts.cohort_members(cohort=cohort).values_list("id", flat=True)
+    return _Matrix.of(request, cohort), list(members)
