@@ -289,7 +289,7 @@ def _record_with_retries(claim: Claim, result: dict[str, Any], *, started: float
     while True:
         try:
             stored = submission_record_result(
-                submission_id=claim.submission_id, result=result, claim=claim
+                submission_id=claim.submission_id, result=result, claim=claim, follow_up=False
             )
             break
         except (OperationalError, InterfaceError):
@@ -308,6 +308,10 @@ def _record_with_retries(claim: Claim, result: dict[str, Any], *, started: float
         claim.number,
         "stored" if stored else "not stored: the row was taken over",
     )
+    # After the line above: what follows a stored verdict waits on the database and
+    # Redis, and never counts as its storing.
+    if stored:
+        _verdict_stored(submission_id=claim.submission_id)
 
 
 def _drop_connection() -> None:
@@ -316,13 +320,18 @@ def _drop_connection() -> None:
 
 
 def submission_record_result(
-    *, submission_id: int, result: dict[str, Any], claim: Claim | None = None
+    *,
+    submission_id: int,
+    result: dict[str, Any],
+    claim: Claim | None = None,
+    follow_up: bool = True,
 ) -> bool:
     """Store a result on a running submission and mark it done.
 
     With a claim, only that claim's holder may store (a grading whose row was taken
     over changes nothing). Only the first call for a running row writes; later calls
-    return False.
+    return False. A stored verdict is then counted and announced, unless `follow_up`
+    is False (the caller does that itself, after saying the verdict is stored).
     """
     verdict = result.get("verdict")
     if verdict not in Submission.Verdict.values:
@@ -345,12 +354,12 @@ def submission_record_result(
         finished_at=timezone.now(),
         lease_expires_at=None,
     )
-    if stored == 1:
-        _verdict_stored(submission_id=submission_id, verdict=verdict)
+    if stored == 1 and follow_up:
+        _verdict_stored(submission_id=submission_id)
     return stored == 1
 
 
-def _verdict_stored(*, submission_id: int, verdict: str) -> None:
+def _verdict_stored(*, submission_id: int) -> None:
     """After a verdict is stored: its metrics (by exercise, and how long its student
     waited), then the announcement to the pages that wait on it.
 
@@ -365,6 +374,7 @@ def _verdict_stored(*, submission_id: int, verdict: str) -> None:
             Submission.objects.filter(id=submission_id)
             .values(
                 "user_id",
+                "verdict",
                 "created_at",
                 "finished_at",
                 "exercise_version__exercise__slug",
@@ -375,7 +385,7 @@ def _verdict_stored(*, submission_id: int, verdict: str) -> None:
         user_id = row["user_id"]
         metrics.verdict_stored(
             exercise=row["exercise_version__exercise__slug"],
-            verdict=str(verdict),
+            verdict=row["verdict"],
             queue=ExerciseVersion(device=row["exercise_version__device"]).queue_name,
             waited_seconds=(row["finished_at"] - row["created_at"]).total_seconds(),
         )
