@@ -169,7 +169,11 @@ def openapi_schema() -> dict[str, Any]:
                         "202": _json(SUBMISSION_CREATED, "Queued for grading."),
                         "400": _json(ERROR, "Not a JSON object with a string `code`."),
                         "401": UNAUTHENTICATED,
-                        "403": _json(ERROR, "The CSRF token is missing or wrong."),
+                        "403": _json(
+                            ERROR,
+                            "The CSRF token is missing or wrong, or the exercise's assignment "
+                            "is closed to submissions.",
+                        ),
                         "404": _json(ERROR, "No published exercise with this slug."),
                         "413": _json(ERROR, "The code or the request is too large."),
                         "429": _json(ERROR, "Too many submissions; see Retry-After."),

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from exercises import params, selectors
+from exercises import hooks, params, selectors
 from exercises.diffs import code_diff, highlight_python
 from exercises.markdown import render_markdown, strip_leading_title
 from exercises.models import Submission
@@ -58,6 +58,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "max_bytes": settings.TRACELAB_SUBMISSION_MAX_BYTES,
         "place": selectors.exercise_place(exercise=exercise),
         "solved": selectors.exercise_solved(user=request.user, exercise=exercise),
+        "panels": hooks.panels("exercise", request, exercise=exercise),
     }
     return render(request, "exercises/exercise_detail.html", context)
 
@@ -241,7 +242,7 @@ def api_submission_create(request: HttpRequest, slug: str) -> HttpResponse:
         response["Retry-After"] = "60"
         return response
     except SubmissionRefused as exc:
-        return JsonResponse({"error": str(exc)}, status=400)
+        return JsonResponse({"error": str(exc)}, status=exc.status)
 
     return JsonResponse(
         {

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exercises import hooks
 from exercises.forms_instructor import (
     CohortForm,
     DashboardFilterForm,
@@ -239,6 +240,7 @@ def cohort_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "stuck_shown_slice": f":{STUCK_SHOWN}",
             "hard_percent": dashboard.HARD_ITEM_PERCENT,
             "low_discrimination": dashboard.LOW_DISCRIMINATION,
+            "cohort_links": hooks.panels("cohort", request, cohort=cohort),
         },
         status=status,
     )

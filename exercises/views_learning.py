@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from exercises import hooks
 from exercises.models import Lesson, PracticeProblem, QuizAttempt, QuizItem, Track
 from exercises.rendering import lesson_body_html, practice_html, quiz_items_html
 from exercises.services import cohorts
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "next_step": progress_reads.next_step(tracks=tracks) if user else None,
         "exercises": progress_reads.exercises_outside_lessons(),
         "invitations": cohorts.invitations_for(user=user) if user else (),
+        "panels": hooks.panels("home", request) if user else (),
     }
     return render(request, "exercises/home.html", context)
 

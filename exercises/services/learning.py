@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from exercises import signals
 from exercises.models import Lesson, LessonProgress, QuizAttempt, QuizItem
 
 
@@ -148,6 +149,8 @@ def quiz_attempt_submit(
             ).update(best_quiz_score=score)
             if passed:
                 _complete(progress_id=progress.pk, now=now)
+    if scored:
+        signals.notify_grades_changed(user_ids=[user.pk])
     attempt.refresh_from_db()
     return attempt
 

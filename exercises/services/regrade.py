@@ -29,7 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from exercises import live_topics
+from exercises import live_topics, signals
 from exercises.models import Exercise, ExerciseVersion, Regrade, RegradeItem, Submission
 from exercises.services import grading
 from exercises.services.cohorts import cohorts_taught, is_instructor
@@ -197,6 +197,7 @@ def regrade_item_run(*, item_id: int) -> bool:
     if stored:
         _finish_if_done(regrade_id=item.regrade_id)
         live_topics.regrade_changed(regrade_id=item.regrade_id)
+        signals.notify_grades_changed(user_ids=[item.submission.user_id])
     return stored == 1
 
 

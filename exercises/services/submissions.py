@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from coursesite import logs, metrics
-from exercises import live_topics
+from exercises import hooks, live_topics, signals
 from exercises.models import Exercise, ExerciseVersion, Submission
 from exercises.services import grading, leases, worker_registry
 
@@ -46,6 +46,15 @@ GRADING_FAILED_REPEATEDLY_MESSAGE = (
 
 class SubmissionRefused(Exception):
     """The submission was not accepted; the message is safe to show to the student."""
+
+    # The HTTP status the JSON API answers with.
+    status = 400
+
+
+class SubmissionNotAllowed(SubmissionRefused):
+    """A rule of the course refuses it now (an assignment closed, say)."""
+
+    status = 403
 
 
 class SubmissionTooLarge(SubmissionRefused):
@@ -115,6 +124,7 @@ def submission_create(
     version = exercise.current_version
     if version is None:
         raise ExerciseNotPublished(slug=exercise.slug)
+    hooks.check_submission(user=user, exercise=exercise, mode=mode)
 
     per_minute = settings.TRACELAB_SUBMISSIONS_PER_MINUTE
     with transaction.atomic():
@@ -392,6 +402,8 @@ def _verdict_stored(*, submission_id: int) -> None:
     except Exception:  # noqa: BLE001 - the verdict is stored; a metric must not undo that
         logger.warning("submission %s: verdict not counted", submission_id, exc_info=True)
     live_topics.submission_changed(submission_id=submission_id, user_id=user_id, left_queue=False)
+    if user_id is not None:
+        signals.notify_grades_changed(user_ids=[user_id])
 
 
 def first_named_mistake(result: dict[str, Any]) -> str:
