@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "csp",
     "exercises",
     "live",
+    # LTI 1.3: pylti1p3's app of platform registrations (rows an admin enters; its
+    # AppConfig in lti/apps.py), then the launches, links and grades built on them.
+    "lti.apps.ToolConfigConfig",
+    "lti",
 ]
 
 MIDDLEWARE = [
@@ -292,6 +296,11 @@ TRACELAB_SIGNUP_WINDOW_SECONDS = env_int("TRACELAB_SIGNUP_WINDOW_SECONDS", 3600,
 # REMOTE_ADDR as the client (a header a client sends itself is never trusted).
 TRACELAB_PROXY_COUNT = env_int("TRACELAB_PROXY_COUNT", 0, minimum=0)
 RATELIMIT_USE_CACHE = "default"
+
+# LTI 1.3 (lti/): how long a call to a learning platform (its keys, tokens, grade book,
+# roster) may take before it counts as failed, so a stalled platform never holds a web
+# thread or a worker.
+TRACELAB_LTI_TIMEOUT_SECONDS = env_int("TRACELAB_LTI_TIMEOUT_SECONDS", 10, minimum=1)
 
 # Submissions.
 TRACELAB_SUBMISSION_MAX_BYTES = env_int("TRACELAB_SUBMISSION_MAX_BYTES", 65536, minimum=1)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/openapi.json", openapi.openapi_json, name="api_openapi"),
+    path("lti/", include("lti.urls")),
     path("", include("exercises.urls")),
 ]
