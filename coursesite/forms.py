@@ -1,5 +1,6 @@
 """Account forms: Django's, with usernames that could pass for another's refused."""
 
+from django import forms
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm, UserCreationForm
 
 from coursesite.usernames import validate_username
@@ -16,7 +17,20 @@ class _NoLookalikes:
 
 
 class SignupForm(_NoLookalikes, UserCreationForm):
-    pass
+    # Optional, so that nobody has to give an address to join; but a student who forgets
+    # the password has no other way back in (password reset mails a link to it).
+    email = forms.EmailField(
+        required=False,
+        max_length=UserCreationForm.Meta.model._meta.get_field("email").max_length,
+        label="Email (optional)",
+        help_text=(
+            "Without it, a forgotten password cannot be reset: a reset link is the only "
+            "thing ever sent to it."
+        ),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
 
 
 class AdminSignupForm(_NoLookalikes, AdminUserCreationForm):

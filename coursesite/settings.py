@@ -293,11 +293,43 @@ TRACELAB_SIGNUP_ATTEMPTS_PER_ADDRESS = env_int(
 TRACELAB_SIGNUPS_PER_ADDRESS = env_int("TRACELAB_SIGNUPS_PER_ADDRESS", 50, minimum=1)
 TRACELAB_SIGNUP_WINDOW_SECONDS = env_int("TRACELAB_SIGNUP_WINDOW_SECONDS", 3600, minimum=1)
 # Reverse proxies in front that append the client's address to X-Forwarded-For; 0 takes
+# Password reset requests per address, and per email address whatever the client's
+# address (so nobody fills a student's mailbox), in a fixed window.
+TRACELAB_RESET_REQUESTS_PER_ADDRESS = env_int("TRACELAB_RESET_REQUESTS_PER_ADDRESS", 50, minimum=1)
+TRACELAB_RESET_REQUESTS_PER_EMAIL = env_int("TRACELAB_RESET_REQUESTS_PER_EMAIL", 5, minimum=1)
+TRACELAB_RESET_WINDOW_SECONDS = env_int("TRACELAB_RESET_WINDOW_SECONDS", 3600, minimum=1)
 # REMOTE_ADDR as the client (a header a client sends itself is never trusted).
 TRACELAB_PROXY_COUNT = env_int("TRACELAB_PROXY_COUNT", 0, minimum=0)
 RATELIMIT_USE_CACHE = "default"
 
 # LTI 1.3 (lti/): how long a call to a learning platform (its keys, tokens, grade book,
+# Password reset links work once (the token signs the password hash and last login) and
+# expire after this long: a link left in a mailbox is a key to the account.
+PASSWORD_RESET_TIMEOUT = env_int("TRACELAB_RESET_LINK_SECONDS", 3600, minimum=60)
+
+# Email (password reset links only): printed on the web server's standard output unless
+# an SMTP server is named, so a single-machine run works without one.
+TRACELAB_EMAIL_HOST = env_str("TRACELAB_EMAIL_HOST", "")
+if TRACELAB_EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = TRACELAB_EMAIL_HOST
+    EMAIL_USE_SSL = env_bool("TRACELAB_EMAIL_USE_SSL", False)
+    EMAIL_USE_TLS = env_bool("TRACELAB_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+    if EMAIL_USE_SSL and EMAIL_USE_TLS:
+        # Django would only refuse at the first send, with a student waiting.
+        raise ImproperlyConfigured(
+            "TRACELAB_EMAIL_USE_TLS and TRACELAB_EMAIL_USE_SSL exclude each other"
+        )
+    EMAIL_PORT = env_int("TRACELAB_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587, minimum=1)
+    EMAIL_HOST_USER = env_str("TRACELAB_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env_str("TRACELAB_EMAIL_HOST_PASSWORD", "")
+    # The request that sends waits on the server: a stalled one must not hold a web
+    # thread for ever.
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("TRACELAB_EMAIL_FROM", "TraceLab <noreply@localhost>")
+
 # roster) may take before it counts as failed, so a stalled platform never holds a web
 # thread or a worker.
 TRACELAB_LTI_TIMEOUT_SECONDS = env_int("TRACELAB_LTI_TIMEOUT_SECONDS", 10, minimum=1)

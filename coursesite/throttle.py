@@ -1,4 +1,4 @@
-"""Throttling of logins and signups, per account and per address.
+"""Throttling of logins, signups and password reset requests, per account and per address.
 
 The counters are django-ratelimit's, kept in the configured cache (Redis in production,
 so every web process shares them). Only failures count against a login: a class logging
@@ -9,7 +9,11 @@ limit. The limits:
   password (else the lock would tell them when they guessed it), while the account's
   owner logging in from anywhere else is not blocked by someone else's failures;
 - failed logins per address, whatever the accounts: spraying one password over many;
-- signup attempts and accounts created per address.
+- signup attempts and accounts created per address;
+- password reset requests per address, and per email address from anywhere: nobody
+  fills a student's mailbox. Every request counts, whether or not an account has that
+  email, so the limit tells nothing about accounts either. Someone using up a student's
+  allowance cannot lock them out: each link already sent still works.
 
 Each limit counts in a fixed window (TRACELAB_*_WINDOW_SECONDS); the answer past it is a
 429 with Retry-After and a page saying when to try again. The library cannot reset a
@@ -59,6 +63,15 @@ def _address_key(group: str, request: HttpRequest) -> str:
     return client_address(request)
 
 
+def _requested_email(request: HttpRequest) -> str:
+    # casefold, as the reset form finds accounts with email__iexact
+    return str(request.POST.get("email", "")).strip().casefold()
+
+
+def _email_key(group: str, request: HttpRequest) -> str:
+    return _requested_email(request)
+
+
 def _account_key(group: str, request: HttpRequest) -> str:
     username = str(request.POST.get("username", "")).strip().casefold()
     return f"{username}\n{client_address(request)}"
@@ -100,6 +113,18 @@ SIGNUP_ACCOUNTS = Limit(
     _address_key,
     "TRACELAB_SIGNUPS_PER_ADDRESS",
     "TRACELAB_SIGNUP_WINDOW_SECONDS",
+)
+RESET_ADDRESS = Limit(
+    "reset-address",
+    _address_key,
+    "TRACELAB_RESET_REQUESTS_PER_ADDRESS",
+    "TRACELAB_RESET_WINDOW_SECONDS",
+)
+RESET_EMAIL = Limit(
+    "reset-email",
+    _email_key,
+    "TRACELAB_RESET_REQUESTS_PER_EMAIL",
+    "TRACELAB_RESET_WINDOW_SECONDS",
 )
 
 
@@ -160,6 +185,25 @@ def login_throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
                     "login throttled for %s, %d s left", client_address(request), seconds
                 )
                 return too_many(request, seconds)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def password_reset_throttled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse a reset request while its address or its email address is used up; count
+    every request that goes through (one with a blank email against its address only)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST":
+            seconds = wait_seconds(request, RESET_ADDRESS, RESET_EMAIL)
+            if seconds is not None:
+                logger.warning(
+                    "password reset throttled for %s, %d s left", client_address(request), seconds
+                )
+                return too_many(request, seconds)
+            count(request, RESET_ADDRESS, *([RESET_EMAIL] if _requested_email(request) else []))
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -3,6 +3,8 @@ from pylti1p3.contrib.django.lti1p3_tool_config.apps import PyLTI1p3ToolConfig
 
 
 class LtiConfig(AppConfig):
+    # The app's own config ("lti" in INSTALLED_APPS), beside ToolConfigConfig below.
+    default = True
     name = "lti"
     label = "lti"
     verbose_name = "LTI 1.3"

@@ -120,7 +120,13 @@ def test_every_page_type_works_under_the_policy(browser, live_server, django_use
     watcher = Watcher(page)
 
     # Anyone: the catalogue, the account pages, the admin's login.
-    for path in ("/", "/accounts/login/", "/accounts/signup/", "/admin/login/"):
+    for path in (
+        "/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/admin/login/",
+    ):
         watcher.visit(base + path)
 
     # A student: lesson (math), quiz and its result, the exercise (editor), a graded

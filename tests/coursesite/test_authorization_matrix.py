@@ -26,10 +26,13 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from factories import published_exercise
 
 from exercises.models import (
@@ -89,6 +92,11 @@ RIGHTS: dict[str, Rights] = {
     "api_openapi": _r("anyone", GET),
     "home": _r("anyone", GET),
     "track_detail": _r("anyone", GET),
+    # password reset: for whoever lost their password, so for anyone
+    "password_reset": _r("anyone", GET, POST),
+    "password_reset_done": _r("anyone", GET),
+    "password_reset_confirm": _r("anyone", GET, POST),
+    "password_reset_complete": _r("anyone", GET),
     "lesson_detail": _r("user", GET),
     "lesson_figure": _r("anyone", GET),
     "lesson_complete": _r("user", POST),
@@ -336,6 +344,11 @@ def world(django_user_model, monkeypatch) -> World:
         "instructor:roster": {"slug": class_a.slug},
         "instructor:student": {"slug": class_a.slug, "username": "alice"},
         "instructor:cohort_exercise": {"slug": class_a.slug, "exercise_slug": exercise.slug},
+        # alice's own reset link, as her email would carry it
+        "password_reset_confirm": {
+            "uidb64": urlsafe_base64_encode(force_bytes(users["student"].pk)),
+            "token": default_token_generator.make_token(users["student"]),
+        },
         "instructor:export_grades": {"slug": class_a.slug},
         "instructor:export_submissions": {"slug": class_a.slug},
         "instructor:draft": {"draft_id": draft.pk},
