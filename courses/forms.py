@@ -36,7 +36,8 @@ def local_input(value: datetime | None, zone: str) -> str:
 class LocalDateTimeField(forms.CharField):
     """A datetime-local value, still naive: the form's clean() gives it its zone."""
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT)
+    # Whole seconds may be typed (step 1), though the picker shows minutes.
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format=LOCAL_INPUT)
 
     def to_python(self, value):
         value = super().to_python(value)
