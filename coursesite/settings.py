@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "csp",
     "exercises",
     "live",
+    "courses",
     # LTI 1.3: pylti1p3's app of platform registrations (rows an admin enters; its
     # AppConfig in lti/apps.py), then the launches, links and grades built on them.
     "lti.apps.ToolConfigConfig",
@@ -292,17 +293,16 @@ TRACELAB_SIGNUP_ATTEMPTS_PER_ADDRESS = env_int(
 )
 TRACELAB_SIGNUPS_PER_ADDRESS = env_int("TRACELAB_SIGNUPS_PER_ADDRESS", 50, minimum=1)
 TRACELAB_SIGNUP_WINDOW_SECONDS = env_int("TRACELAB_SIGNUP_WINDOW_SECONDS", 3600, minimum=1)
-# Reverse proxies in front that append the client's address to X-Forwarded-For; 0 takes
 # Password reset requests per address, and per email address whatever the client's
 # address (so nobody fills a student's mailbox), in a fixed window.
 TRACELAB_RESET_REQUESTS_PER_ADDRESS = env_int("TRACELAB_RESET_REQUESTS_PER_ADDRESS", 50, minimum=1)
 TRACELAB_RESET_REQUESTS_PER_EMAIL = env_int("TRACELAB_RESET_REQUESTS_PER_EMAIL", 5, minimum=1)
 TRACELAB_RESET_WINDOW_SECONDS = env_int("TRACELAB_RESET_WINDOW_SECONDS", 3600, minimum=1)
+# Reverse proxies in front that append the client's address to X-Forwarded-For; 0 takes
 # REMOTE_ADDR as the client (a header a client sends itself is never trusted).
 TRACELAB_PROXY_COUNT = env_int("TRACELAB_PROXY_COUNT", 0, minimum=0)
 RATELIMIT_USE_CACHE = "default"
 
-# LTI 1.3 (lti/): how long a call to a learning platform (its keys, tokens, grade book,
 # Password reset links work once (the token signs the password hash and last login) and
 # expire after this long: a link left in a mailbox is a key to the account.
 PASSWORD_RESET_TIMEOUT = env_int("TRACELAB_RESET_LINK_SECONDS", 3600, minimum=60)
@@ -330,6 +330,7 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("TRACELAB_EMAIL_FROM", "TraceLab <noreply@localhost>")
 
+# LTI 1.3 (lti/): how long a call to a learning platform (its keys, tokens, grade book,
 # roster) may take before it counts as failed, so a stalled platform never holds a web
 # thread or a worker.
 TRACELAB_LTI_TIMEOUT_SECONDS = env_int("TRACELAB_LTI_TIMEOUT_SECONDS", 10, minimum=1)

@@ -32,5 +32,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/openapi.json", openapi.openapi_json, name="api_openapi"),
     path("lti/", include("lti.urls")),
+    path("", include("courses.urls")),
     path("", include("exercises.urls")),
 ]

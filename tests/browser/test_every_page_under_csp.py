@@ -2,21 +2,25 @@
 
 A student, an instructor and an operator open each page type the site has: the
 catalogue, a lesson with typeset math, a quiz and its result, the exercise page with its
-code editor, a graded submission with its plots, the instructor's cohort pages (with
-the quiz item bars), the authoring editor, the regrade page, and the admin. Each answer
-carries the policy, no `securitypolicyviolation` event fires and the console reports no
-CSP error. The editor is checked to be styled, since its <style> element is the one
-that needs the page's nonce.
+code editor, a graded submission with its plots, assignments, the instructor's cohort
+pages (with the quiz item bars, assignments and the gradebook), the authoring editor,
+the regrade page, and the admin. Each answer carries the policy, no
+`securitypolicyviolation` event fires and the console reports no CSP error. The editor
+is checked to be styled, since its <style> element is the one that needs the page's
+nonce.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
+from courses.models import Assignment, AssignmentItem
 from exercises.management.commands.bench_pages import synthetic_result
 from exercises.models import Exercise, Lesson, Submission
 from exercises.services import cohorts
@@ -114,6 +118,16 @@ def test_every_page_type_works_under_the_policy(browser, live_server, django_use
         result=synthetic_result(version=adamw.current_version, passed=False, seed=3),
     )
 
+    assignment = Assignment.objects.create(
+        cohort=cohort,
+        title="Week 1",
+        opens_at=timezone.now() - timedelta(days=1),
+        due_at=timezone.now() + timedelta(days=2),
+        late_policy=Assignment.LatePolicy.PENALTY,
+        penalty_percent_per_day=10,
+    )
+    AssignmentItem.objects.create(assignment=assignment, exercise=adamw, points=10)
+    AssignmentItem.objects.create(assignment=assignment, lesson=lesson, points=5)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -148,8 +162,15 @@ def test_every_page_type_works_under_the_policy(browser, live_server, django_use
     watcher.visit(f"{base}/submissions/{graded.pk}/")
     assert page.locator("#main svg").count() > 0  # the plots
     watcher.check()
-    for path in ("/exercises/adamw/history/", "/me/progress/", "/cohorts/join/"):
+    for path in (
+        "/exercises/adamw/history/",
+        "/me/progress/",
+        "/cohorts/join/",
+        "/assignments/",
+        f"/assignments/{assignment.pk}/",
+    ):
         watcher.visit(base + path)
+    page.locator("time[data-localised]").first.wait_for()  # local times, by script
     log_out(page, watcher)
 
     # An instructor: the cohort's pages, authoring with its editors, the regrade page.
@@ -164,6 +185,11 @@ def test_every_page_type_works_under_the_policy(browser, live_server, django_use
         f"{base}/instructor/exercises/",
         f"{base}/instructor/exercises/import/",
         f"{base}/instructor/exercises/adamw/regrade/",
+        f"{dashboard}assignments/",
+        f"{dashboard}assignments/new/",
+        f"{dashboard}assignments/{assignment.pk}/",
+        f"{dashboard}assignments/{assignment.pk}/edit/",
+        f"{dashboard}gradebook/",
     ):
         watcher.visit(url)
     watcher.visit(dashboard)

@@ -34,7 +34,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from factories import published_exercise
+from pylti1p3.contrib.django.lti1p3_tool_config.models import LtiTool, LtiToolKey
 
+from courses.models import Assignment, AssignmentItem, Extension
 from exercises.models import (
     Cohort,
     CohortInvitation,
@@ -49,6 +51,7 @@ from exercises.models import (
 )
 from exercises.services.cohorts import INSTRUCTORS_GROUP
 from exercises.tasks import grade_submission, regrade_submission, validate_draft
+from lti.models import LtiContext
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +73,11 @@ HOLDERS = {
     # work of students an instructor may see (made while a member of their cohort)
     "visible_work": {"instructor", "admin"},
     "superuser": {"admin"},
+    # a deep-linking choice: only the session of the launch it answers, and no session of
+    # this world made one
+    "lti_deep_linker": set(),
+    # an assignment: its cohort's students read it; its instructors are sent to their page
+    "assignment_reader": {"student", "instructor", "admin"},
 }
 
 
@@ -89,14 +97,14 @@ RIGHTS: dict[str, Rights] = {
     "signup": _r("anyone", GET, POST),
     "login": _r("anyone", GET, POST),
     "logout": _r("anyone", POST),
-    "api_openapi": _r("anyone", GET),
-    "home": _r("anyone", GET),
-    "track_detail": _r("anyone", GET),
     # password reset: for whoever lost their password, so for anyone
     "password_reset": _r("anyone", GET, POST),
     "password_reset_done": _r("anyone", GET),
     "password_reset_confirm": _r("anyone", GET, POST),
     "password_reset_complete": _r("anyone", GET),
+    "api_openapi": _r("anyone", GET),
+    "home": _r("anyone", GET),
+    "track_detail": _r("anyone", GET),
     "lesson_detail": _r("user", GET),
     "lesson_figure": _r("anyone", GET),
     "lesson_complete": _r("user", POST),
@@ -145,6 +153,26 @@ RIGHTS: dict[str, Rights] = {
     "instructor:regrade_detail": _r("regrade_instructor", GET, POST),
     "instructor:regrade_progress": _r("regrade_instructor", GET),
     "instructor:regrade_events": _r("regrade_instructor", GET),
+    # LTI 1.3: the platform's login and launch (checked by signature, nonce and state, not
+    # by session: a bad one answers 400) and the tool's public keys
+    "lti:login": _r("anyone", GET, POST),
+    "lti:launch": _r("anyone", POST),
+    "lti:jwks": _r("anyone", GET),
+    "lti:deep_link": _r("lti_deep_linker", GET, POST),
+    "lti:contexts": _r("instructor", GET),
+    "lti:context": _r("cohort_instructor", GET),
+    "lti:context_sync_roster": _r("cohort_instructor", POST),
+    "courses:assignments": _r("user", GET),
+    "courses:assignment": _r("assignment_reader", GET),
+    "courses:instructor_assignments": _r("cohort_instructor", GET),
+    "courses:assignment_new": _r("cohort_instructor", GET, POST),
+    "courses:overview": _r("cohort_instructor", GET),
+    "courses:assignment_edit": _r("cohort_instructor", GET, POST),
+    "courses:assignment_delete": _r("cohort_instructor", POST),
+    "courses:extension_grant": _r("cohort_instructor", POST),
+    "courses:extension_revoke": _r("cohort_instructor", POST),
+    "courses:gradebook": _r("cohort_instructor", GET),
+    "courses:gradebook_csv": _r("cohort_instructor", GET),
 }
 # Django's admin: every pattern under the `admin` namespace is for superusers only; the
 # login page itself (and the redirects to it) is what everyone else gets.
@@ -317,11 +345,38 @@ def world(django_user_model, monkeypatch) -> World:
     draft = ExerciseDraft.objects.create(
         slug="adamw", exercise=exercise, author=users["instructor"]
     )
+    # Class A as a course of a learning platform (with no roster service offered).
+    platform = LtiTool.objects.create(
+        title="LMS",
+        issuer="https://lms.example",
+        client_id="tracelab",
+        auth_login_url="https://lms.example/auth",
+        auth_token_url="https://lms.example/token",
+        key_set_url="https://lms.example/jwks",
+        tool_key=LtiToolKey.objects.create(name="tool", private_key="unused here"),
+        deployment_ids='["1"]',
+    )
+    course = LtiContext.objects.create(
+        tool=platform, deployment_id="1", context_id="course-a", cohort=class_a
+    )
     regrade = Regrade.objects.create(
         exercise=exercise, version=version, created_by=users["instructor"], total=0
     )
+    assignment = Assignment.objects.create(
+        cohort=class_a, title="Week 1", opens_at=joined, due_at=joined + timedelta(days=7)
+    )
+    AssignmentItem.objects.create(assignment=assignment, exercise=exercise, points=10)
+    extension = Extension.objects.create(
+        assignment=assignment, user=users["student"], due_at=joined + timedelta(days=9)
+    )
+    in_class_a = {"slug": class_a.slug, "assignment_id": assignment.pk}
 
     kwargs = {
+        # alice's own reset link, as her email would carry it
+        "password_reset_confirm": {
+            "uidb64": urlsafe_base64_encode(force_bytes(users["student"].pk)),
+            "token": default_token_generator.make_token(users["student"]),
+        },
         "track_detail": {"slug": track.slug},
         "lesson_detail": {"slug": lesson.slug},
         "lesson_figure": {"slug": lesson.slug, "name": "path.svg"},
@@ -344,11 +399,6 @@ def world(django_user_model, monkeypatch) -> World:
         "instructor:roster": {"slug": class_a.slug},
         "instructor:student": {"slug": class_a.slug, "username": "alice"},
         "instructor:cohort_exercise": {"slug": class_a.slug, "exercise_slug": exercise.slug},
-        # alice's own reset link, as her email would carry it
-        "password_reset_confirm": {
-            "uidb64": urlsafe_base64_encode(force_bytes(users["student"].pk)),
-            "token": default_token_generator.make_token(users["student"]),
-        },
         "instructor:export_grades": {"slug": class_a.slug},
         "instructor:export_submissions": {"slug": class_a.slug},
         "instructor:draft": {"draft_id": draft.pk},
@@ -366,6 +416,19 @@ def world(django_user_model, monkeypatch) -> World:
         "instructor:regrade_detail": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
         "instructor:regrade_progress": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
         "instructor:regrade_events": {"exercise_slug": exercise.slug, "regrade_id": regrade.pk},
+        "lti:deep_link": {"launch_id": "lti1p3-launch-0"},
+        "lti:context": {"context_id": course.pk},
+        "lti:context_sync_roster": {"context_id": course.pk},
+        "courses:assignment": {"assignment_id": assignment.pk},
+        "courses:instructor_assignments": {"slug": class_a.slug},
+        "courses:assignment_new": {"slug": class_a.slug},
+        "courses:overview": in_class_a,
+        "courses:assignment_edit": in_class_a,
+        "courses:assignment_delete": in_class_a,
+        "courses:extension_grant": in_class_a,
+        "courses:extension_revoke": {**in_class_a, "extension_id": extension.pk},
+        "courses:gradebook": {"slug": class_a.slug},
+        "courses:gradebook_csv": {"slug": class_a.slug},
     }
     return World(users=users, kwargs=kwargs)
 
