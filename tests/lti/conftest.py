@@ -3,16 +3,16 @@ and a Celery worker on the housekeeping queue (where grades leave for the platfo
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 
 import pytest
 from django.test import Client
-from lti_platform import Platform, private_pem, public_pem, rsa_key
+from lti_platform import Platform
+from lti_support import register
 from processes import ROOT, database_url, wait_for
-from pylti1p3.contrib.django.lti1p3_tool_config.models import LtiTool, LtiToolKey
+from pylti1p3.contrib.django.lti1p3_tool_config.models import LtiTool
 
 
 @pytest.fixture
@@ -22,26 +22,6 @@ def platform():
     simulated.tool_launch_url = "http://testserver/lti/launch/"
     yield simulated
     simulated.stop()
-
-
-def register(platform: Platform) -> LtiTool:
-    """The platform's registration, entered as an admin enters it: the tool's key pair,
-    then the platform's issuer, client id, endpoints, key set URL and deployment."""
-    key = LtiToolKey.objects.create(
-        name=f"key for {platform.client_id}",
-        private_key=private_pem(rsa_key("tool")),
-        public_key=public_pem(rsa_key("tool")),
-    )
-    return LtiTool.objects.create(
-        title="Simulated LMS",
-        issuer=platform.issuer,
-        client_id=platform.client_id,
-        auth_login_url=platform.auth_url,
-        auth_token_url=platform.token_url,
-        key_set_url=platform.jwks_url,
-        tool_key=key,
-        deployment_ids=json.dumps([platform.deployment_id]),
-    )
 
 
 @pytest.fixture
