@@ -84,6 +84,8 @@ def launch_accept(*, launch: MessageLaunch) -> LaunchOutcome:
             memberships_url=(claims.get(NRPS_CLAIM) or {}).get("context_memberships_url", ""),
         )
         user = accounts.account_for(issuer=tool.issuer, subject=str(claims["sub"]), claims=claims)
+        if not user.is_active:
+            raise LaunchRefused("This account is switched off on TraceLab.", status=403)
         accounts.role_apply(user=user, cohort=context.cohort, role=role)
         link = None
         if launch.is_resource_launch():

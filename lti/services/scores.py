@@ -2,7 +2,8 @@
 
 For a student, every link with a grade column in the courses they launched from gets
 their score, recomputed from the rows: on an exercise, their best graded submission
-times its points; on an assignment, what the assignment's grading gives after its late
+(as its latest regrade scored it, as the assignments' grading counts it) times the
+exercise's points; on an assignment, what the assignment's grading gives after its late
 policy. A score goes out only when it differs from the last one sent, and first when
 something was earned (until then the platform's column stays empty, not zero).
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import requests
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.exception import LtiException, LtiServiceException
@@ -27,7 +28,7 @@ from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
 from courses.grading import student_assignment_points
-from exercises.models import Submission
+from exercises.models import RegradeItem, Submission
 from lti import tool
 from lti.models import LtiIdentity, LtiResourceLink, LtiScoreSent
 
@@ -101,13 +102,25 @@ def score_of(*, link: LtiResourceLink, user_id: int) -> Score | None:
         version = link.exercise.current_version
         if version is None:
             return None
-        best = Submission.objects.filter(
+        submissions = Submission.objects.filter(
             user_id=user_id,
             exercise_id=link.exercise_id,
             mode=Submission.Mode.SUBMIT,
             status=Submission.Status.DONE,
-        ).aggregate(best=Max("score"))["best"]
-        return Score(given=round((best or 0.0) * version.points, 4), maximum=version.points)
+        )
+        regraded = dict(
+            RegradeItem.objects.filter(submission__in=submissions, done=True)
+            .order_by("regrade__created_at", "regrade_id")
+            .values_list("submission_id", "new_score")
+        )
+        best = max(
+            (
+                regraded.get(pk, score) or 0.0
+                for pk, score in submissions.values_list("id", "score")
+            ),
+            default=0.0,
+        )
+        return Score(given=round(best * version.points, 4), maximum=version.points)
     if link.assignment_id is not None:
         earned, possible = student_assignment_points(assignment=link.assignment, user_id=user_id)
         return Score(given=earned, maximum=possible) if possible > 0 else None

@@ -236,6 +236,16 @@ def test_a_learner_may_not_deep_link(platform, registration):
     assert b"Only the course&#x27;s instructors" in response.content
 
 
+def test_an_account_switched_off_here_is_not_signed_in(platform, adamw_link, django_user_model):
+    platform.person("s-1", LEARNER)
+    launch(Client(), platform, "s-1", resource_link_id=adamw_link)
+    django_user_model.objects.update(is_active=False)
+    client = Client()
+    response = launch(client, platform, "s-1", resource_link_id=adamw_link)
+    assert response.status_code == 403 and b"switched off" in response.content
+    assert _signed_in(client) is None
+
+
 def test_login_for_an_unknown_platform_is_refused():
     response = Client().get("/lti/login/", {"iss": "https://lms.example", "login_hint": "x"})
     _refused(response, b"not found")

@@ -13,7 +13,7 @@ from lti_support import launch
 from pylti1p3.registration import Registration
 
 from courses.models import Assignment, AssignmentItem
-from exercises.models import Submission
+from exercises.models import Regrade, RegradeItem, Submission
 from exercises.signals import notify_grades_changed
 from lti import tasks
 from lti.models import LtiContext, LtiIdentity, LtiResourceLink, LtiScoreSent
@@ -80,6 +80,23 @@ def test_an_unchanged_score_is_not_sent_again(platform, learner, adamw):
     assert scores_send(user_id=learner.pk) == 1
     assert [s["scoreGiven"] for s in platform.scores_for(_lineitem())] == [5.0, 10.0]
     assert platform.token_requests == 2  # one access token per run that sent
+
+
+def test_a_regrade_that_lowers_the_best_score_is_sent(platform, learner, adamw):
+    submission = _graded(learner, adamw, 1.0)
+    scores_send(user_id=learner.pk)
+    regrade = Regrade.objects.create(exercise=adamw, version=adamw.current_version)
+    RegradeItem.objects.create(
+        regrade=regrade,
+        submission=submission,
+        old_verdict="passed",
+        old_score=1.0,
+        new_verdict="failed",
+        new_score=0.25,
+        done=True,
+    )
+    assert scores_send(user_id=learner.pk) == 1
+    assert [s["scoreGiven"] for s in platform.scores_for(_lineitem())] == [10.0, 2.5]
 
 
 def test_nothing_is_sent_before_something_is_earned(platform, learner, adamw):
