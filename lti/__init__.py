@@ -18,6 +18,7 @@ Registering a platform (an operator, in the admin):
    /lti/jwks/; switch on deep linking, grades (AGS) and the roster (NRPS).
 
 Launch state lives in the cache, so every web process must share it (TRACELAB_CACHE
-is redis under `./tracelab run`), and browsers keep the state cookie of a launch only
-over HTTPS (TRACELAB_HTTPS), as platforms require anyway.
+is redis under `./tracelab run`). The platform posts the launch from its own site, and
+browsers send the launch's state cookie with such a post only when it is SameSite=None,
+which needs HTTPS (TRACELAB_HTTPS), as platforms require anyway.
 """

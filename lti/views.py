@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
@@ -26,6 +25,7 @@ from pylti1p3.exception import LtiException, OIDCException
 from exercises.services.cohorts import cohorts_taught
 from exercises.view_access import instructor_required
 from lti import tool
+from lti.forms import LinkTargetForm
 from lti.models import LtiContext
 from lti.services import deep_linking, launches, roster
 from lti.services.accounts import Role
@@ -95,17 +95,6 @@ def jwks(request: HttpRequest) -> JsonResponse:
     return JsonResponse(tool.jwks())
 
 
-class _TargetForm(forms.Form):
-    target = forms.ChoiceField(widget=forms.RadioSelect, label="Add")
-
-    def __init__(self, *args, targets: list[deep_linking.LinkTarget], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.targets = {target.value: target for target in targets}
-        self.fields["target"].choices = [
-            (t.value, f"{t.title} ({t.points:g} points)") for t in targets
-        ]
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
@@ -122,7 +111,7 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
     except LtiException:
         return _refused(request, "This choice has expired: add TraceLab to the course again.")
     targets = deep_linking.link_targets(cohort=context.cohort)
-    form = _TargetForm(request.POST or None, targets=targets)
+    form = LinkTargetForm(request.POST or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         return_url, jwt = deep_linking.deep_link_answer(
             launch=message,

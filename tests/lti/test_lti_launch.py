@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 from django.test import Client
 from factories import published_exercise
 from lti_platform import (
@@ -269,6 +273,16 @@ def test_jwks_publishes_the_tools_public_key_only(registration):
     assert len(keys) == 1
     assert {"kty", "n", "e", "kid", "alg"} <= set(keys[0]) and keys[0]["alg"] == "RS256"
     assert "d" not in keys[0] and "p" not in keys[0]
+
+
+def test_the_key_command_makes_a_key_pair_the_jwks_publishes():
+    call_command("lti_tool_key", "tracelab-1", stdout=io.StringIO())
+    key = LtiToolKey.objects.get(name="tracelab-1")
+    assert "PRIVATE KEY" in key.private_key and "PUBLIC KEY" in key.public_key
+    [published] = Client().get("/lti/jwks/").json()["keys"]
+    assert published == json.loads(key.public_jwk)
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("lti_tool_key", "tracelab-1")
 
 
 def test_platform_registrations_are_edited_in_the_admin_by_superusers(
