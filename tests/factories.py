@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,7 +40,8 @@ def published_exercise(
     exercise.current_version = ExerciseVersion.objects.create(
         exercise=exercise,
         number=1,
-        content_hash=f"hash-{slug}",
+        # From the content, as a bundle's is: pages cache what they render by this hash.
+        content_hash=hashlib.sha256(f"{slug}\0{prompt}\0{starter}".encode()).hexdigest(),
         files={"exercise.toml": f'id = "{slug}"\n', "prompt.md": prompt, "starter.py": starter},
         title=f"{slug.title()} optimizer",
         prompt=prompt,
