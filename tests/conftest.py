@@ -1,4 +1,5 @@
-"""Real services for the integration and browser tests: redis-server and a Celery worker.
+"""Real services for the integration and browser tests: redis-server, a Celery worker,
+and Playwright driving Debian's Chromium (its own browser download cannot work here).
 
 Nothing here is faked. Each fixture starts the real program, waits until it
 answers, and stops it at the end of the session.
@@ -11,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from processes import ROOT, database_url, free_port, wait_for
@@ -127,3 +129,28 @@ def asgi_web_server(django_db_setup, redis_url, tmp_path_factory):
     proc.url = f"http://127.0.0.1:{port}"
     yield proc
     _stop(proc)
+
+
+# -- the browser -----------------------------------------------------------------------
+CHROMIUM = os.environ.get("TRACELAB_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session (Playwright's sync API allows one per thread); each
+    test opens its own context."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the
+    # tests make between page actions are still plain synchronous calls.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from exercises.management.commands import bench_browser
+
+    # The flags Debian's Chromium needs here, as the browser benchmark launches it.
+    args = [*bench_browser.CHROMIUM_ARGS, "--disable-sync"]
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run the README's test command"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        yield browser
+        browser.close()

@@ -5,8 +5,6 @@ platform's origin)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -14,11 +12,8 @@ from factories import published_exercise
 from lti_platform import INSTRUCTOR, Platform
 from lti_support import register
 
-from exercises.management.commands import bench_browser
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("TRACELAB_CHROMIUM", "/usr/bin/chromium")
 WATCH_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -28,22 +23,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def page():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls between
-    # page actions are still plain synchronous calls.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run the README's test command"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=bench_browser.CHROMIUM_ARGS
-        )
-        page = browser.new_page()
-        page.set_default_timeout(30_000)
-        page.add_init_script(WATCH_VIOLATIONS)
-        yield page
-        browser.close()
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.add_init_script(WATCH_VIOLATIONS)
+    yield page
+    context.close()
 
 
 def test_an_instructor_deep_links_an_exercise_in_a_browser(page, live_server):
