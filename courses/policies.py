@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from courses.student import assignments_for
+from courses.student import assignments_for, windows_for
 from exercises import hooks
 from exercises.models import Submission
 from exercises.services.submissions import SubmissionNotAllowed
@@ -29,20 +29,16 @@ def refuse_after_close(*, user, exercise, mode: str) -> None:
     if mode != Submission.Mode.SUBMIT:
         return
     now = timezone.now()
-    started = [
-        entry
-        for entry in assignments_for(user=user, exercise=exercise, now=now)
-        if entry.window.opens_at <= now
-    ]
-    if not started or any(entry.window.is_open(now) for entry in started):
+    started = [(a, w) for a, w in windows_for(user=user, exercise=exercise) if w.opens_at <= now]
+    if not started or any(window.is_open(now) for _, window in started):
         return
-    last = max(started, key=lambda entry: entry.window.closes_at or entry.window.due_at)
-    closed_at = last.window.closes_at or last.window.due_at
+    assignment, window = max(started, key=lambda pair: pair[1].closes_at or pair[1].due_at)
+    closed_at = window.closes_at or window.due_at
     when = f"{closed_at:%Y-%m-%d %H:%M} UTC"
-    if last.assignment.late_policy == last.assignment.LatePolicy.NONE:
-        reason = f"“{last.assignment.title}” was due {when} and takes no late submissions."
+    if assignment.late_policy == assignment.LatePolicy.NONE:
+        reason = f"“{assignment.title}” was due {when} and takes no late submissions."
     else:
-        reason = f"“{last.assignment.title}” closed {when}; it takes no more submissions."
+        reason = f"“{assignment.title}” closed {when}; it takes no more submissions."
     raise AssignmentClosed(f"{reason} You can still run the visible cases.")
 
 

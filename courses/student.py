@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.grading import AssignmentGrade, grades
-from courses.models import Assignment
+from courses.grading import AssignmentGrade, grades, window_for
+from courses.models import Assignment, Extension
+from courses.policy import Window
 from exercises.models import Exercise
 
 
@@ -40,16 +41,34 @@ class StudentAssignment:
         return due_phrase(self.window.due_at, self.now)
 
 
+def _assignments_of(user, exercise: Exercise | None) -> list[Assignment]:
+    found = Assignment.objects.filter(cohort__memberships__user=user).select_related("cohort")
+    if exercise is not None:
+        found = found.filter(items__exercise=exercise)
+    return list(found.distinct().order_by("due_at", "id"))
+
+
+def windows_for(*, user, exercise: Exercise) -> list[tuple[Assignment, Window]]:
+    """The student's window in each assignment holding the exercise: two queries, no
+    grades (asked on every submission)."""
+    assignments = _assignments_of(user, exercise)
+    if not assignments:
+        return []
+    extended = dict(
+        Extension.objects.filter(assignment__in=assignments, user=user).values_list(
+            "assignment_id", "due_at"
+        )
+    )
+    return [(a, window_for(a, extended.get(a.pk))) for a in assignments]
+
+
 def assignments_for(
     *, user, now: datetime | None = None, exercise: Exercise | None = None
 ) -> list[StudentAssignment]:
     """The assignments of the student's cohorts (those holding `exercise`, if given),
     soonest due first."""
     now = now or timezone.now()
-    found = Assignment.objects.filter(cohort__memberships__user=user).select_related("cohort")
-    if exercise is not None:
-        found = found.filter(items__exercise=exercise)
-    assignments = list(found.distinct().order_by("due_at", "id"))
+    assignments = _assignments_of(user, exercise)
     by_key = grades(assignments=assignments, user_ids=[user.pk])
     listed = [
         StudentAssignment(assignment=a, grade=by_key[(user.pk, a.pk)], now=now) for a in assignments
