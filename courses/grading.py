@@ -119,11 +119,7 @@ def grades(
         mode=Submission.Mode.SUBMIT,
         created_at__gte=since,
     )
-    regraded = dict(
-        RegradeItem.objects.filter(submission__in=submissions, done=True)
-        .order_by("regrade__created_at", "regrade_id")
-        .values_list("submission_id", "new_score")
-    )
+    regraded = regraded_scores(submissions)
     attempts: dict[tuple[int, str, int], list[policy.Attempt]] = defaultdict(list)
     for pk, user_id, exercise_id, created_at, status, score in submissions.values_list(
         "id", "user_id", "exercise_id", "created_at", "status", "score"
@@ -157,6 +153,16 @@ def grades(
                 ],
             )
     return result
+
+
+def regraded_scores(submissions: QuerySet) -> dict[int, float | None]:
+    """The newest finished regrade's score of each of these submissions that has one
+    (a regrade never rewrites the submission; this is where its grade is read)."""
+    return dict(
+        RegradeItem.objects.filter(submission__in=submissions, done=True)
+        .order_by("regrade__created_at", "regrade_id")
+        .values_list("submission_id", "new_score")
+    )
 
 
 def _key(user_id: int, item: AssignmentItem) -> tuple[int, str, int]:

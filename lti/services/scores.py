@@ -27,8 +27,8 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 
-from courses.grading import student_assignment_points
-from exercises.models import RegradeItem, Submission
+from courses.grading import regraded_scores, student_assignment_points
+from exercises.models import Submission
 from lti import tool
 from lti.models import LtiIdentity, LtiResourceLink, LtiScoreSent
 
@@ -108,11 +108,7 @@ def score_of(*, link: LtiResourceLink, user_id: int) -> Score | None:
             mode=Submission.Mode.SUBMIT,
             status=Submission.Status.DONE,
         )
-        regraded = dict(
-            RegradeItem.objects.filter(submission__in=submissions, done=True)
-            .order_by("regrade__created_at", "regrade_id")
-            .values_list("submission_id", "new_score")
-        )
+        regraded = regraded_scores(submissions)
         best = max(
             (
                 regraded.get(pk, score) or 0.0
