@@ -1,0 +1,31 @@
+"""Reports the norm of each weight matrix instead of the norm of its gradient."""
+
+import torch
+
+HINT = (
+    "Your weight norms do not change with the input or the signal: you took the norm of each "
+    "weight matrix itself, w.norm(), where the gradient's norm, w.grad.norm(), is asked for."
+)
+
+
+def gradient_norms_by_layer(weights, x, grad_out, norm, residual):
+    params = [torch.tensor(w, dtype=torch.float64, requires_grad=True) for w in weights]
+    h = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    inputs = []
+    for w in params:
+        h.retain_grad()
+        inputs.append(h)
+        z = h @ w.T
+        if norm == "layernorm":
+            mean = z.mean(dim=-1, keepdim=True)
+            var = z.var(dim=-1, keepdim=True, correction=0)
+            z = (z - mean) / torch.sqrt(var + 1e-5)
+        a = torch.tanh(z)
+        if residual:
+            h = h + a
+        else:
+            h = a
+    h.backward(torch.tensor(grad_out, dtype=torch.float64))
+    input_norms = [v.grad.norm().item() for v in inputs]
+    weight_norms = [w.norm().item() for w in params]
+    return input_norms, weight_norms
