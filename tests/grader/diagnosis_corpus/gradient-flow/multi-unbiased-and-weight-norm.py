@@ -1,6 +1,6 @@
 # expect: unbiased-layernorm-variance, weight-norm-not-gradient
 # kind: multi
-# about: z.var() with torch's default correction, and the weights' own norms instead of their gradients'
+# about: z.var() with torch's default correction, and the weights' norms, not their gradients'
 import torch
 
 

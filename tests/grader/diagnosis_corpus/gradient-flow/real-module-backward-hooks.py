@@ -1,6 +1,6 @@
 # expect: output-side-gradient
 # kind: real-style
-# about: full backward hooks on block modules, logging grad_output (the gradient at each block's output)
+# about: full backward hooks on the blocks, logging grad_output (the gradient at each output)
 import torch
 from torch import nn
 

@@ -18,4 +18,4 @@ def gradient_norms_by_layer(weights, x, grad_out, norm, residual):
         h = h + a if residual else a
     grads = torch.autograd.grad(h, layer_inputs + ws, grad_outputs=torch.from_numpy(grad_out))
     norms = [g.norm().item() for g in grads]
-    return norms[: len(ws)], norms[len(ws):]
+    return norms[: len(ws)], norms[len(ws) :]

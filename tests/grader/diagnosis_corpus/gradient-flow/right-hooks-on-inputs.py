@@ -13,6 +13,7 @@ def gradient_norms_by_layer(weights, x, grad_out, norm, residual):
     def recorder(index):
         def hook(grad):
             input_norms[index] = torch.linalg.vector_norm(grad).item()
+
         return hook
 
     for index, w in enumerate(params):

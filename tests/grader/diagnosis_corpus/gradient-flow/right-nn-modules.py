@@ -12,7 +12,11 @@ class Block(nn.Module):
         self.linear = nn.Linear(d, d, bias=False, dtype=torch.float64)
         with torch.no_grad():
             self.linear.weight.copy_(torch.from_numpy(weight))
-        self.norm = nn.LayerNorm(d, elementwise_affine=False, dtype=torch.float64) if use_norm else nn.Identity()
+        self.norm = (
+            nn.LayerNorm(d, elementwise_affine=False, dtype=torch.float64)
+            if use_norm
+            else nn.Identity()
+        )
         self.residual = residual
 
     def forward(self, h):

@@ -1,6 +1,6 @@
 # expect: reversed-layer-order
 # kind: single
-# about: a numpy backward pass that appends the norms as it walks down and never turns the lists round
+# about: numpy backward pass that appends the norms walking down, never turning the lists round
 import numpy as np
 
 
@@ -22,12 +22,12 @@ def gradient_norms_by_layer(weights, x, grad_out, norm, residual):
 
     g = grad_out
     act_norms, w_norms = [], []
-    for l in range(len(weights) - 1, -1, -1):
-        dz = g * (1.0 - acts[l] ** 2)
-        if stds[l] is not None:
-            zh = zs[l]
-            dz = (dz - dz.mean(1, keepdims=True) - zh * (dz * zh).mean(1, keepdims=True)) / stds[l]
-        w_norms.append(np.linalg.norm(dz.T @ hs[l]))
-        g = dz @ weights[l] + g if residual else dz @ weights[l]
+    for k in range(len(weights) - 1, -1, -1):
+        dz = g * (1.0 - acts[k] ** 2)
+        if stds[k] is not None:
+            zh = zs[k]
+            dz = (dz - dz.mean(1, keepdims=True) - zh * (dz * zh).mean(1, keepdims=True)) / stds[k]
+        w_norms.append(np.linalg.norm(dz.T @ hs[k]))
+        g = dz @ weights[k] + g if residual else dz @ weights[k]
         act_norms.append(np.linalg.norm(g))
     return act_norms, w_norms

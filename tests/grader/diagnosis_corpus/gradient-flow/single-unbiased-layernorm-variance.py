@@ -13,7 +13,9 @@ def gradient_norms_by_layer(weights, x, grad_out, norm, residual):
         layer_inputs.append(h)
         z = h @ p.T
         if norm == "layernorm":
-            z = (z - z.mean(dim=1, keepdim=True)) / torch.sqrt(z.std(dim=1, keepdim=True) ** 2 + 1e-5)
+            z = (z - z.mean(dim=1, keepdim=True)) / torch.sqrt(
+                z.std(dim=1, keepdim=True) ** 2 + 1e-5
+            )
         h = (h if residual else 0) + torch.tanh(z)
     h.backward(torch.tensor(grad_out))
     return [t.grad.norm().item() for t in layer_inputs], [p.grad.norm().item() for p in params]

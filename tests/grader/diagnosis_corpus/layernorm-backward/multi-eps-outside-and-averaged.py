@@ -10,6 +10,9 @@ def layer_norm_forward_backward(x, gamma, beta, dy, eps):
     xhat = (x - mean) / std
     y = gamma * xhat + beta
     dxhat = dy * gamma
-    dx = (dxhat - dxhat.mean(axis=1, keepdims=True)
-          - xhat * (dxhat * xhat).mean(axis=1, keepdims=True)) / std
+    dx = (
+        dxhat
+        - dxhat.mean(axis=1, keepdims=True)
+        - xhat * (dxhat * xhat).mean(axis=1, keepdims=True)
+    ) / std
     return y, dx, (dy * xhat).mean(axis=0), dy.mean(axis=0)

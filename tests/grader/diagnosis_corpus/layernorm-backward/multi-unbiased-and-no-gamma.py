@@ -11,7 +11,11 @@ def layer_norm_forward_backward(x, gamma, beta, dy, eps):
     std = np.sqrt(var + eps)
     xhat = (x - mean) / std
     y = gamma * xhat + beta
-    dx = (dy - dy.mean(axis=1, keepdims=True) - xhat * (dy * xhat).sum(axis=1, keepdims=True) / (d - 1)) / std
+    dx = (
+        dy
+        - dy.mean(axis=1, keepdims=True)
+        - xhat * (dy * xhat).sum(axis=1, keepdims=True) / (d - 1)
+    ) / std
     dgamma = (dy * xhat).sum(axis=0)
     dbeta = dy.sum(axis=0)
     return y, dx, dgamma, dbeta

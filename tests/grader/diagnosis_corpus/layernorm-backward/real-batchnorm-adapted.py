@@ -1,6 +1,6 @@
 # expect: normalises-over-batch
 # kind: real-style
-# about: a batch-norm forward and backward from course notes, renamed but still reducing over the batch
+# about: a batch-norm forward and backward from course notes, renamed, still reducing over the batch
 import numpy as np
 
 

@@ -1,6 +1,6 @@
 # expect: stats-treated-as-constants
 # kind: real-style
-# about: detaches the mean and standard deviation in torch to "save memory", which drops their gradient paths
+# about: detaches the mean and standard deviation in torch "to save memory", dropping two paths
 import torch
 
 

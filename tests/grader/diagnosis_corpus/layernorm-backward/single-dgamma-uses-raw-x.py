@@ -12,8 +12,11 @@ def layer_norm_forward_backward(x, gamma, beta, dy, eps):
     xhat = (x - mean) / std
     y = gamma * xhat + beta
     dxhat = dy * gamma
-    dx = (d * dxhat - dxhat.sum(axis=1, keepdims=True)
-          - xhat * (dxhat * xhat).sum(axis=1, keepdims=True)) / (d * std)
+    dx = (
+        d * dxhat
+        - dxhat.sum(axis=1, keepdims=True)
+        - xhat * (dxhat * xhat).sum(axis=1, keepdims=True)
+    ) / (d * std)
     dgamma = np.einsum("ij,ij->j", dy, x)
     dbeta = dy.sum(axis=0)
     return y, dx, dgamma, dbeta

@@ -1,7 +1,6 @@
 # expect: dx-without-gamma
 # kind: single
 # about: the compact dx formula applied to dy instead of dy * gamma
-import numpy as np
 
 
 def layer_norm_forward_backward(x, gamma, beta, dy, eps):

@@ -1,7 +1,6 @@
 # expect: eps-outside-sqrt
 # kind: single
 # about: x.std() plus eps as the denominator, otherwise right
-import numpy as np
 
 
 def layer_norm_forward_backward(x, gamma, beta, dy, eps):
