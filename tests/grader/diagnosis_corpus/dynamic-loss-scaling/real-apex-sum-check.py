@@ -1,9 +1,6 @@
 # expect: pass
 # kind: real-style
 # about: detects overflow from one float sum per tensor, inf or NaN, as apex-era loss scalers did
-import numpy as np
-
-
 def _has_inf_or_nan(x):
     cpu_sum = float(x.sum())
     return cpu_sum in (float("inf"), -float("inf")) or cpu_sum != cpu_sum

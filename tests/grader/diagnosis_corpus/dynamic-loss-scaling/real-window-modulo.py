@@ -1,6 +1,6 @@
 # expect: no-reset-after-growth
 # kind: real-style
-# about: grows when the clean-step count is a multiple of the window, and never resets it after growing
+# about: grows when the clean-step count is a multiple of the window, and never resets the count
 import numpy as np
 
 
