@@ -23,6 +23,7 @@ from ._bundle import (
     MAX_VECTOR_LENGTH,
     BundleError,
 )
+from .harness.drivers_call import TRAINING_LOG, random_arguments, training_log_problem
 from .harness.drivers_torch import ACTIVATIONS, DEVICES, LOSSES, OPTIMIZERS
 
 TOML = "exercise.toml"
@@ -151,6 +152,11 @@ def _check_call_case(grading: dict, case: dict, fail) -> dict:
     if not isinstance(random_specs, dict):
         fail("random must be a table")
     for name, spec in random_specs.items():
+        if isinstance(spec, dict) and spec.get("kind") == TRAINING_LOG:
+            problem = training_log_problem(spec, args)
+            if problem:
+                fail(f"random.{name} (a training log): {problem}")
+            continue
         shapes = spec.get("shapes", [spec.get("shape", [])]) if isinstance(spec, dict) else None
         if (
             name not in args
@@ -174,7 +180,7 @@ def _check_call_case(grading: dict, case: dict, fail) -> dict:
     draw = [key for key in case.get("draw", {}) if key != "seed"]
     if draw and "args" not in case:
         case["args"] = {}  # drawn values go to the shared arguments
-    supplied = set(shared) | set(draw) | set(random_specs)
+    supplied = set(shared) | set(draw) | random_arguments(random_specs)
     missing = [a for a in args if a not in supplied and not (calls and all(a in c for c in calls))]
     if missing:
         fail(f"no value for argument(s) {missing}")

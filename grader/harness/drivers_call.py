@@ -1,7 +1,8 @@
 """The `call` driver: pure functions called once per declared call.
 
 A case lists its calls (`calls`), values shared by every call (`args`) and
-arrays drawn afresh for every call from the case's `seed` (`random`). Each
+values drawn afresh for every call from the case's `seed` (`random`): Gaussian
+arrays, or synthetic training logs (`kind = "training_log"`). Each
 call's declared `returns` are flattened into one list of floats per name, so
 numbers, arrays and lists of arrays are all traced the same way. A call that
 declares `raises = "ValueError"` records what happened: 1.0 for that exception
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import math
 import numbers
 
 import numpy as np
@@ -50,6 +52,145 @@ def _random_value(spec: dict, rng: np.random.Generator):
     return rng.standard_normal(tuple(spec.get("shape", ()))) * scale
 
 
+def _random_values(name: str, spec: dict, rng: np.random.Generator) -> dict:
+    """The arguments one `random` entry fills: itself, or the two series of a training log."""
+    if spec.get("kind") == TRAINING_LOG:
+        loss_name, grad_name = spec.get("into", LOG_INTO)
+        loss, grad_norm = training_log(spec, rng)
+        return {loss_name: loss, grad_name: grad_norm}
+    return {name: _random_value(spec, rng)}
+
+
+def random_arguments(random_specs: dict) -> set[str]:
+    """The names of the arguments that a case's `random` table fills."""
+    names: set[str] = set()
+    for name, spec in random_specs.items():
+        is_log = isinstance(spec, dict) and spec.get("kind") == TRAINING_LOG
+        names |= set(spec.get("into", LOG_INTO)) if is_log else {name}
+    return names
+
+
+# -- synthetic training logs -----------------------------------------------------------
+TRAINING_LOG = "training_log"
+LOG_INTO = ("loss", "grad_norm")
+DIVERGE = ("never", "maybe", "always")
+MAX_LOG_LENGTH = MAX_VALUES  # one traced value per logged step must fit in a record
+_LOG_POSITIVE = {"start": 4.0, "floor": 1.0, "grad_scale": 1.0}  # key: default
+_LOG_NON_NEGATIVE = {"noise": 0.02, "grad_noise": 0.1}
+_LOG_KEYS = {"kind", "length", "decay", "spikes", "spike_size", "plateau", "diverge", "into"}
+
+
+def _exp(values: np.ndarray) -> np.ndarray:
+    # math.exp, one value at a time: numpy's vectorised exp may differ in the last bit
+    # between CPUs (SIMD paths), and a log must be the same wherever it is drawn.
+    return np.array([math.exp(v) for v in values.tolist()], dtype=np.float64)
+
+
+def training_log(spec: dict, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A synthetic logged training run: (loss, grad_norm), one float64 value per step.
+
+    Steps run on a progress clock that advances by one per step. The loss decays
+    from `start` towards `floor` with time constant `decay` steps, times log-normal
+    noise (`noise`); the gradient norm falls from `grad_scale` towards half of it on
+    the same clock, with its own noise (`grad_noise`). Then, drawn in this order:
+    `spikes` single-step spikes at distinct steps from 1 on (loss and gradient norm
+    each multiplied by a factor drawn from `spike_size`); with `plateau = true`, a
+    stretch of a tenth to a quarter of the run, starting between a fifth and three
+    fifths of it, where the clock stands still; with `diverge` ("never", "maybe":
+    a fair coin, "always"), a blow-up starting in the second half: loss and gradient
+    norm grow by a drawn factor per step for 0 to 8 steps, then the loss turns inf
+    or NaN and stays NaN. The gradient norm turns inf on that step, or the step
+    before, and NaN after. Every value comes from `rng`, so a seed gives one log.
+    """
+    length = int(spec.get("length", 200))
+    number = {**_LOG_POSITIVE, **_LOG_NON_NEGATIVE}
+    start, floor, level, noise, grad_noise = (
+        float(spec.get(key, number[key]))
+        for key in ("start", "floor", "grad_scale", "noise", "grad_noise")
+    )
+    decay = float(spec.get("decay", length / 4))
+    steps = np.arange(length, dtype=np.float64)
+    loss_noise = rng.standard_normal(length)
+    grad_noise_draws = rng.standard_normal(length)
+
+    count = int(spec.get("spikes", 0))
+    low, high = (float(v) for v in spec.get("spike_size", (3.0, 10.0)))
+    spike_at = rng.choice(length - 1, size=count, replace=False) + 1
+    loss_factor = rng.uniform(low, high, size=count)
+    grad_factor = rng.uniform(low, high, size=count)
+
+    clock = steps
+    if spec.get("plateau", False):
+        first = int(rng.integers(length // 5, 3 * length // 5 + 1))
+        span = int(rng.integers(max(1, length // 10), max(1, length // 4) + 1))
+        clock = steps - np.clip(steps - first, 0, span)
+    progress = _exp(-clock / decay)
+    loss = (floor + (start - floor) * progress) * _exp(noise * loss_noise)
+    grad_norm = level * (0.5 + 0.5 * progress) * _exp(grad_noise * grad_noise_draws)
+    loss[spike_at] *= loss_factor
+    grad_norm[spike_at] *= grad_factor
+
+    diverge = spec.get("diverge", "never")
+    if diverge == "always" or (diverge == "maybe" and rng.random() < 0.5):
+        onset = int(rng.integers(length // 2, length))
+        ramp = int(rng.integers(0, 9))
+        growth = float(rng.uniform(1.5, 3.0))
+        loss_turns_inf = bool(rng.random() < 0.5)
+        gradient_first = bool(rng.random() < 0.5)
+        broken = onset + ramp  # the first step whose loss is not finite
+        for step in range(onset, min(broken, length)):
+            loss[step] *= growth ** (step - onset + 1)
+            grad_norm[step] *= growth ** (step - onset + 1)
+        if broken < length:
+            loss[broken:] = math.nan
+            loss[broken] = math.inf if loss_turns_inf else math.nan
+            grad_norm[broken:] = math.nan
+        grad_at = broken - 1 if gradient_first else broken
+        if grad_at < length:
+            grad_norm[grad_at] = math.inf
+    return loss, grad_norm
+
+
+def training_log_problem(spec: dict, args: list[str]) -> str | None:
+    """What is wrong with a `training_log` table, or None (checked when a bundle loads)."""
+    unknown = sorted(set(spec) - _LOG_KEYS - set(_LOG_POSITIVE) - set(_LOG_NON_NEGATIVE))
+    if unknown:
+        return f"unknown keys {unknown}"
+    length = spec.get("length", 200)
+    if not _whole(length) or not 2 <= length <= MAX_LOG_LENGTH:
+        return f"length must be a whole number from 2 to {MAX_LOG_LENGTH}"
+    spikes = spec.get("spikes", 0)
+    if not _whole(spikes) or not 0 <= spikes < length:
+        return "spikes must be a whole number from 0 to length - 1"
+    for key in [*_LOG_POSITIVE, "decay"]:
+        if key in spec and not (_real(spec[key]) and spec[key] > 0):
+            return f"{key} must be a number > 0"
+    for key in _LOG_NON_NEGATIVE:
+        if key in spec and not (_real(spec[key]) and spec[key] >= 0):
+            return f"{key} must be a number >= 0"
+    size = spec.get("spike_size", [3.0, 10.0])
+    pair = isinstance(size, list) and len(size) == 2 and all(_real(v) for v in size)
+    if not (pair and 1 <= size[0] <= size[1]):
+        return "spike_size must be [low, high] with 1 <= low <= high"
+    if not isinstance(spec.get("plateau", False), bool):
+        return "plateau must be true or false"
+    if spec.get("diverge", "never") not in DIVERGE:
+        return f"diverge must be one of {DIVERGE}"
+    into = spec.get("into", list(LOG_INTO))
+    named = isinstance(into, list) and all(isinstance(name, str) and name in args for name in into)
+    if not (named and len(into) == 2 and into[0] != into[1]):
+        return f"into must name two arguments of {args}: the loss, then the gradient norm"
+    return None
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _real(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def build_calls(case: dict, spec: dict) -> list[dict]:
     """The concrete argument values of every call of a case.
 
@@ -66,7 +207,7 @@ def build_calls(case: dict, spec: dict) -> list[dict]:
     for index in range(count):
         values = copy.deepcopy(shared)
         for name in sorted(random_specs):
-            values[name] = _random_value(random_specs[name], rng)
+            values.update(_random_values(name, random_specs[name], rng))
         if explicit:
             values.update(copy.deepcopy(explicit[index]))
         for name, kind in convert.items():

@@ -10,7 +10,7 @@ import pytest
 from grader import Bundle, BundleError, grade, load_bundle, run_program
 from grader._cases import materialise
 from grader.harness.drivers import SubmissionFault
-from grader.harness.drivers_call import build_calls, flatten
+from grader.harness.drivers_call import build_calls, flatten, training_log
 from grader.harness.drivers_torch import resolve_device
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -177,6 +177,142 @@ def test_call_returns_integers_and_takes_strings(memory, pool):
     assert failed_with(grade(memory, text, pool=pool), "bytes as a single number; got str")
 
 
+# -- call: synthetic training logs ----------------------------------------------------
+LOG_SPEC = {"driver": "call", "args": ["loss", "grad_norm", "window"]}
+
+
+def draw_log(seed: int, **keys) -> tuple[np.ndarray, np.ndarray]:
+    return training_log({"kind": "training_log", **keys}, np.random.default_rng(seed))
+
+
+def test_training_logs_are_the_same_bit_for_bit_from_a_seed_and_fresh_for_every_call():
+    case = {
+        "steps": 3,
+        "seed": 4,
+        "args": {"window": 5},
+        "random": {"log": {"kind": "training_log", "length": 50, "spikes": 2, "diverge": "maybe"}},
+    }
+    first, again = build_calls(case, LOG_SPEC), build_calls(case, LOG_SPEC)
+    assert [sorted(call) for call in first] == [["grad_norm", "loss", "window"]] * 3
+    for one, two in zip(first, again, strict=True):
+        for name in ("loss", "grad_norm"):
+            assert one[name].dtype == np.float64 and one[name].shape == (50,)
+            assert one[name].tobytes() == two[name].tobytes()  # NaN included
+    assert first[0]["loss"].tobytes() != first[1]["loss"].tobytes()
+    other = build_calls({**case, "seed": 5}, LOG_SPEC)
+    assert other[0]["loss"].tobytes() != first[0]["loss"].tobytes()
+
+
+def test_training_log_fills_the_arguments_named_by_into():
+    spec = {"driver": "call", "args": ["train_loss", "norms"]}
+    log = {"kind": "training_log", "length": 10, "into": ["train_loss", "norms"]}
+    (call,) = build_calls({"steps": 1, "random": {"run": log}}, spec)
+    assert sorted(call) == ["norms", "train_loss"]
+    assert np.array_equal(call["train_loss"], draw_log(0, length=10)[0])
+
+
+def test_training_log_without_noise_is_a_smooth_decay_with_the_spikes_injected():
+    loss, grad_norm = draw_log(1, length=80, noise=0.0, grad_noise=0.0, spikes=3, decay=20.0)
+    smooth_loss, smooth_grad = draw_log(1, length=80, noise=0.0, grad_noise=0.0, decay=20.0)
+    assert smooth_loss[0] == 4.0 and np.all(np.diff(smooth_loss) < 0) and smooth_loss[-1] > 1.0
+    assert smooth_grad[0] == 1.0 and 0.5 < smooth_grad[-1] < smooth_grad[0]
+    ratio = loss / smooth_loss
+    spiked = np.flatnonzero(ratio != 1.0)
+    assert len(spiked) == 3 and spiked.min() >= 1
+    assert np.all((ratio[spiked] >= 3.0) & (ratio[spiked] <= 10.0))
+    assert np.array_equal(np.flatnonzero(grad_norm / smooth_grad != 1.0), spiked)
+
+
+def test_training_log_plateau_holds_the_trend_still():
+    loss, _ = draw_log(2, length=100, noise=0.0, plateau=True)
+    flat = np.flatnonzero(np.diff(loss) == 0.0)
+    assert 10 <= len(flat) <= 25  # a tenth to a quarter of the run
+    assert np.all(np.diff(flat) == 1) and 20 <= flat[0] <= 60
+    assert np.all(np.diff(loss[flat[-1] + 1 :]) < 0)  # then the decay resumes
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_training_log_that_diverges_breaks_to_inf_or_nan_and_stays_broken(seed):
+    loss, grad_norm = draw_log(seed, length=60, diverge="always")
+    finite = np.isfinite(loss)
+    broken = 60 if finite.all() else int(np.argmin(finite))  # past the end: still growing
+    assert broken >= 30  # the blow-up starts in the second half
+    infinite = np.flatnonzero(np.isinf(grad_norm))
+    if broken < 60:
+        assert np.isnan(loss[broken]) or loss[broken] == np.inf
+        assert np.all(np.isnan(loss[broken + 1 :]))
+        assert len(infinite) == 1 and infinite[0] in (broken - 1, broken)
+        assert np.all(np.isnan(grad_norm[infinite[0] + 1 :]))
+    else:
+        assert list(infinite) in ([], [59])
+
+
+def test_training_log_diverges_only_when_asked_and_maybe_is_a_coin():
+    never = [np.isfinite(draw_log(s, length=40)[0]).all() for s in range(20)]
+    maybe = [np.isfinite(draw_log(s, length=40, diverge="maybe")[0]).all() for s in range(20)]
+    assert all(never)
+    assert 0 < sum(maybe) < 20
+
+
+LOG_BUNDLE = {
+    "exercise.toml": """
+id = "log-summary"
+title = "Summarise a logged run"
+runtime = "numpy"
+
+[grading]
+driver = "call"
+entrypoint = "summary"
+args = ["series", "norms"]
+returns = ["broken", "total"]
+trace = ["broken", "total"]
+
+[tolerance]
+rtol = 0.0
+atol = 0.0
+
+[[cases]]
+name = "logs that blow up"
+steps = 3
+seed = 5
+[cases.random.run]
+kind = "training_log"
+into = ["series", "norms"]
+length = 40
+spikes = 2
+diverge = "always"
+
+[[cases]]
+name = "fresh logs with a plateau"
+hidden = true
+steps = 2
+draw = { seed = true }
+[cases.random.run]
+kind = "training_log"
+into = ["series", "norms"]
+length = 30
+plateau = true
+""",
+    "prompt.md": "Count the broken steps of a log and add up the loss of the others.\n",
+    "starter.py": "def summary(series, norms):\n    return 0, 0.0\n",
+    "solution.py": """
+import numpy as np
+
+def summary(series, norms):
+    broken = ~(np.isfinite(series) & np.isfinite(norms))
+    return int(broken.sum()), float(np.sum(series[~broken]))
+""",
+}
+
+
+def test_call_training_logs_reach_the_program_in_the_sandbox(pool):
+    bundle = Bundle.from_files(LOG_BUNDLE)
+    assert grade(bundle, LOG_BUNDLE["solution.py"], pool=pool).verdict == "passed"
+    loss_only = LOG_BUNDLE["solution.py"].replace(" & np.isfinite(norms)", "")
+    result = grade(bundle, loss_only, pool=pool, visible_only=True)
+    assert result.verdict == "failed" and not result.cases[0].passed
+
+
 # -- torch_optimizer -------------------------------------------------------------------
 def test_torch_optimizer_reference_and_torch_optim_adamw_pass(torch_adamw, pool):
     for source in (torch_adamw.solution, torch_adamw.agreements[0].source):
@@ -336,6 +472,36 @@ def with_toml(bundle: Bundle, old: str, new: str) -> dict:
             'returns = ["clipped", "total_norm"]',
             'returns = ["clipped"]',
             "trace names ['total_norm'] are neither in 'returns'",
+        ),
+        (
+            "clip",
+            "random = { grads = { shapes = [[3, 4], [5]], scale = 10.0 } }",
+            'random = { log = { kind = "training_log", into = ["grads", "norms"] } }',
+            "into must name two arguments of ['grads', 'max_norm']",
+        ),
+        (
+            "clip",
+            "random = { grads = { shapes = [[3, 4], [5]], scale = 10.0 } }",
+            'random = { log = { kind = "training_log", diverge = "sometimes" } }',
+            "random.log (a training log): diverge must be one of",
+        ),
+        (
+            "clip",
+            "random = { grads = { shapes = [[3, 4], [5]], scale = 10.0 } }",
+            'random = { log = { kind = "training_log", length = 20, spikes = 20 } }',
+            "spikes must be a whole number from 0 to length - 1",
+        ),
+        (
+            "clip",
+            "random = { grads = { shapes = [[3, 4], [5]], scale = 10.0 } }",
+            'random = { log = { kind = "training_log", spike = 3 } }',
+            "unknown keys ['spike']",
+        ),
+        (
+            "clip",
+            "random = { grads = { shapes = [[3, 4], [5]], scale = 10.0 } }",
+            'random = { log = { kind = "training_log", length = 100000 } }',
+            "length must be a whole number from 2 to 65536",
         ),
         ("torch_adamw", 'runtime = "torch"', 'runtime = "numpy"', 'needs runtime = "torch"'),
         ("torch_adamw", "sizes = [4, 8, 3] }", "sizes = [4] }", "positive sizes"),
