@@ -24,7 +24,7 @@ from ._bundle import (
     BundleError,
 )
 from .harness.drivers_call import TRAINING_LOG, random_arguments, training_log_problem
-from .harness.drivers_torch import ACTIVATIONS, DEVICES, LOSSES, OPTIMIZERS
+from .harness.drivers_torch import ACTIVATIONS, DEVICES, LOSSES, OPTIMIZERS, micro_batch_sizes
 
 TOML = "exercise.toml"
 TRAIN_STEP_TRACE = ("loss", "grad_norm", "params", "lr")
@@ -74,6 +74,11 @@ def check_grading(grading: dict, runtime: str, *, slug: str) -> None:
             extra = [q for q in trace if q not in TRAIN_STEP_TRACE]
             if extra:
                 fail(f"the torch_train_step driver traces only {TRAIN_STEP_TRACE}; not {extra}")
+            split = grading.get("micro_batches", 1)
+            if not (_whole(split) and split >= 1):
+                fail("micro_batches must be a positive integer (a case may list sizes)")
+        elif "micro_batches" in grading:
+            fail("micro_batches is a key of the torch_train_step driver")
 
 
 # -- cases -----------------------------------------------------------------------------
@@ -89,7 +94,7 @@ def check_case(grading: dict, case: dict, path: str, *, slug: str) -> dict:
     if driver == "call":
         return _check_call_case(grading, dict(case), fail)
     if driver in ("torch_optimizer", "torch_train_step"):
-        _check_torch_case(driver, case, fail)
+        _check_torch_case(grading, case, fail)
     return case
 
 
@@ -189,7 +194,8 @@ def _check_call_case(grading: dict, case: dict, fail) -> dict:
     return case
 
 
-def _check_torch_case(driver: str, case: dict, fail) -> None:
+def _check_torch_case(grading: dict, case: dict, fail) -> None:
+    driver = grading["driver"]
     model = case.get("model")
     if not isinstance(model, dict):
         fail('model = { kind = "mlp", sizes = [...] } is needed')
@@ -240,6 +246,10 @@ def _check_torch_case(driver: str, case: dict, fail) -> None:
         for key in ("lr", "max_norm"):
             if key not in hyper and key not in drawn:
                 fail(f"hyper.{key} is needed")
+        try:
+            micro_batch_sizes(case, grading)
+        except ValueError as exc:
+            fail(str(exc))
         if "max_norm" in hyper and not _is_number(hyper["max_norm"]):
             fail("hyper.max_norm must be a number")
         lr = hyper.get("lr")

@@ -256,8 +256,52 @@ def _number(torch, name: str, value, entrypoint: str) -> float:
     return float(value)
 
 
+def micro_batch_sizes(case: dict, spec: dict) -> list[int] | None:
+    """The sizes of a step's micro-batches, in order; None when the batch goes whole.
+
+    `[grading] micro_batches` switches the exercise to micro-batches (its value is
+    the default split) and a case may override it: an integer k cuts the batch into
+    k equal parts, a list gives each part's size. Raises ValueError, saying why, for
+    a split that does not fit the case's batch.
+    """
+    if "micro_batches" not in spec:
+        if "micro_batches" in case:
+            raise ValueError(
+                "micro_batches in a case needs micro_batches in [grading]: it changes "
+                "what train_step receives for every case"
+            )
+        return None
+    split = case.get("micro_batches", spec["micro_batches"])
+    n = case.get("data", {}).get("n", 64)
+    batch = min(case.get("batch_size", n), n)
+    if isinstance(split, int) and not isinstance(split, bool):
+        if not 1 <= split <= batch or batch % split:
+            raise ValueError(
+                f"micro_batches = {split} does not cut a batch of {batch} rows into equal "
+                "parts; give a divisor of the batch size or list the sizes"
+            )
+        return [batch // split] * split
+    if (
+        not isinstance(split, list)
+        or not split
+        or not all(
+            isinstance(size, int) and not isinstance(size, bool) and size >= 1 for size in split
+        )
+    ):
+        raise ValueError("micro_batches must be a positive integer or a list of positive sizes")
+    if sum(split) != batch:
+        raise ValueError(
+            f"micro_batches sizes {split} add up to {sum(split)}, not the batch of {batch}"
+        )
+    return list(split)
+
+
 def torch_train_step(fn, case: dict, spec: dict, trace: list) -> None:
-    """Call train_step(model, optimizer, batch, loss_fn, lr, max_norm) once per step."""
+    """Call train_step(model, optimizer, batch, loss_fn, lr, max_norm) once per step.
+
+    With micro-batches, `batch` is a list of (inputs, targets) pairs: the step's
+    batch cut, in order, into parts of `micro_batch_sizes`.
+    """
     torch = _torch()
     entrypoint = spec["entrypoint"]
     model, data, loss_fn, named = _setup(torch, case, spec)
@@ -265,9 +309,14 @@ def torch_train_step(fn, case: dict, spec: dict, trace: list) -> None:
     optimizer = build_optimizer(torch, case.get("optimizer", {}), model.parameters())
     hyper = case.get("hyper", {})
     max_norm = float(hyper["max_norm"])
+    sizes = micro_batch_sizes(case, spec)
     quantities = list(spec["trace"])
     for step in range(int(case["steps"])):
-        out = fn(model, optimizer, data.batch(), loss_fn, learning_rate(hyper, step), max_norm)
+        batch = data.batch()
+        if sizes is not None:
+            inputs, targets = batch
+            batch = list(zip(inputs.split(sizes), targets.split(sizes), strict=True))
+        out = fn(model, optimizer, batch, loss_fn, learning_rate(hyper, step), max_norm)
         if not isinstance(out, (tuple, list)) or len(out) != 2:
             got = f"{len(out)} values" if isinstance(out, (tuple, list)) else type(out).__name__
             raise fault(f"{entrypoint} must return (loss, grad_norm); got {got}")

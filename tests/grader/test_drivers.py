@@ -1,6 +1,7 @@
 """The call, torch_optimizer and torch_train_step drivers, on small bundles in the real sandbox."""
 
 import random
+import re
 import types
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from grader import Bundle, BundleError, grade, load_bundle, run_program
 from grader._cases import materialise
 from grader.harness.drivers import SubmissionFault
 from grader.harness.drivers_call import build_calls, flatten, training_log
-from grader.harness.drivers_torch import resolve_device
+from grader.harness.drivers_torch import micro_batch_sizes, resolve_device, torch_train_step
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -443,6 +444,146 @@ def test_torch_reference_traces_are_identical_on_a_second_run(train_step, torch_
         assert first.errors == [None] * len(cases)
 
 
+# -- torch_train_step with micro-batches ---------------------------------------------
+ACCUMULATE = """
+import torch
+
+def train_step(model, optimizer, micro_batches, loss_fn, lr, max_norm):
+    total = sum(len(x) for x, _ in micro_batches)
+    mean_loss = 0.0
+    for x, y in micro_batches:
+        loss = loss_fn(model(x), y)
+        (loss * (len(x) / total)).backward()
+        mean_loss += loss.item() * len(x) / total
+    norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm,
+                                          error_if_nonfinite=True)
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    optimizer.step()
+    optimizer.zero_grad()
+    return mean_loss, norm
+"""
+WHOLE_BATCH = """
+import torch
+
+def train_step(model, optimizer, micro_batches, loss_fn, lr, max_norm):
+    x = torch.cat([x for x, _ in micro_batches])
+    y = torch.cat([y for _, y in micro_batches])
+    optimizer.zero_grad()
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm,
+                                          error_if_nonfinite=True)
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    optimizer.step()
+    return loss.item(), norm.item()
+"""
+UNSCALED = ACCUMULATE.replace("(loss * (len(x) / total)).backward()", "loss.backward()")
+
+
+@pytest.fixture(scope="module")
+def micro(train_step):
+    """The train-step bundle in micro-batches: 4 equal parts, and 3 + 5 rows in case 2."""
+    files = with_toml(
+        train_step, 'entrypoint = "train_step"\n', 'entrypoint = "train_step"\nmicro_batches = 4\n'
+    )
+    text = files["exercise.toml"].replace(
+        "batch_size = 8\n", "batch_size = 8\nmicro_batches = [3, 5]\n", 1
+    )
+    kept = {name: body for name, body in files.items() if not name.startswith("mistakes/")}
+    return Bundle.from_files(
+        {
+            **kept,
+            "exercise.toml": text,
+            "solution.py": ACCUMULATE,
+            "mistakes/no-loss-scaling.py": '"""Forgets to scale."""\nHINT = "Scale each loss."\n'
+            + UNSCALED,
+        }
+    )
+
+
+def test_train_step_micro_batches_accumulated_equal_one_whole_batch_step(micro, pool):
+    assert [case.get("micro_batches") for case in micro.cases] == [None, [3, 5], None]
+    for source in (ACCUMULATE, WHOLE_BATCH):
+        result = grade(micro, source, pool=pool)
+        assert result.verdict == "passed", result.message
+
+
+def test_train_step_micro_batches_unscaled_losses_fail_and_are_named(micro, pool):
+    result = grade(micro, UNSCALED, pool=pool)
+    assert result.verdict == "failed"
+    assert [d["mistake"] for d in result.diagnoses] == ["no-loss-scaling"]
+
+
+def test_micro_batch_sizes_split_equally_or_as_listed():
+    assert micro_batch_sizes({"batch_size": 16}, {}) is None
+    assert micro_batch_sizes({"batch_size": 16}, {"micro_batches": 4}) == [4, 4, 4, 4]
+    assert micro_batch_sizes({"batch_size": 16, "micro_batches": 1}, {"micro_batches": 4}) == [16]
+    listed = {"batch_size": 16, "micro_batches": [6, 6, 4]}
+    assert micro_batch_sizes(listed, {"micro_batches": 4}) == [6, 6, 4]
+    # Like the data set, a batch larger than the data is all of it (64 rows unless data.n).
+    larger = {"batch_size": 100, "data": {"n": 12}}
+    assert micro_batch_sizes(larger, {"micro_batches": 3}) == [4, 4, 4]
+    assert micro_batch_sizes({}, {"micro_batches": 8}) == [8] * 8
+
+
+@pytest.mark.parametrize(
+    "case, words",
+    [
+        ({"batch_size": 16, "micro_batches": 4}, "needs micro_batches in [grading]"),
+        ({"batch_size": 16, "micro_batches": 3}, "does not cut a batch of 16 rows"),
+        ({"batch_size": 16, "micro_batches": 32}, "does not cut a batch of 16 rows"),
+        ({"batch_size": 16, "micro_batches": [6, 6]}, "add up to 12, not the batch of 16"),
+        ({"batch_size": 16, "micro_batches": [8, 0, 8]}, "a list of positive sizes"),
+        ({"batch_size": 16, "micro_batches": "4"}, "a list of positive sizes"),
+    ],
+)
+def test_micro_batch_sizes_refuse_a_split_that_does_not_fit(case, words):
+    spec = {} if words.startswith("needs") else {"micro_batches": 4}
+    with pytest.raises(ValueError, match=re.escape(words)):
+        micro_batch_sizes(case, spec)
+
+
+@pytest.fixture
+def torch_in_process():
+    """torch in this process, for the driver called directly; its global switch put back."""
+    import torch
+
+    before = torch.are_deterministic_algorithms_enabled()
+    yield torch
+    torch.use_deterministic_algorithms(before)
+
+
+def test_micro_batches_are_the_step_batch_cut_in_order(torch_in_process):
+    torch = torch_in_process
+    case = {
+        "model": {"kind": "mlp", "sizes": [3, 4, 2]},
+        "seed": 3,
+        "batch_size": 8,
+        "steps": 2,
+        "hyper": {"lr": 0.1, "max_norm": 1.0},
+    }
+    spec = {"entrypoint": "train_step", "trace": ["loss"]}
+    received = {"whole": [], "parts": []}
+
+    def keep(into):
+        def train_step(model, optimizer, batch, loss_fn, lr, max_norm):
+            received[into].append(batch)
+            return 0.0, 0.0
+
+        return train_step
+
+    torch_train_step(keep("whole"), case, spec, [])
+    parts_case, parts_spec = {**case, "micro_batches": [3, 5]}, {**spec, "micro_batches": 2}
+    torch_train_step(keep("parts"), parts_case, parts_spec, [])
+
+    for (x, y), parts in zip(received["whole"], received["parts"], strict=True):
+        assert isinstance(parts, list) and [len(px) for px, _ in parts] == [3, 5]
+        assert torch.equal(torch.cat([px for px, _ in parts]), x)
+        assert torch.equal(torch.cat([py for _, py in parts]), y)
+
+
 # -- load-time checks of the new keys -------------------------------------------------
 def with_toml(bundle: Bundle, old: str, new: str) -> dict:
     text = bundle.files["exercise.toml"]
@@ -513,6 +654,26 @@ def with_toml(bundle: Bundle, old: str, new: str) -> dict:
         ),
         ("train_step", ", max_norm = 100.0 }", " }", "hyper.max_norm is needed"),
         ("train_step", 'kind = "sgd", momentum = 0.9', 'kind = "rmsprop"', "kind is one of"),
+        (
+            "train_step",
+            'entrypoint = "train_step"\n',
+            'entrypoint = "train_step"\nmicro_batches = 0\n',
+            "micro_batches must be a positive integer",
+        ),
+        (
+            "train_step",
+            "batch_size = 8\n",
+            "batch_size = 8\nmicro_batches = 2\n",
+            "needs micro_batches in [grading]",
+        ),
+        (
+            "torch_adamw",
+            'entry_kind = "class"\n',
+            'entry_kind = "class"\nmicro_batches = 2\n',
+            "micro_batches is a key of the torch_train_step driver",
+        ),
+        ("micro", "micro_batches = [3, 5]", "micro_batches = [3, 4]", "add up to 7, not the batch"),
+        ("micro", "micro_batches = 4\n", "micro_batches = 3\n", "does not cut a batch of 16 rows"),
     ],
 )
 def test_bundles_with_broken_driver_keys_are_rejected_when_loaded(
