@@ -1,0 +1,25 @@
+# expect: pass
+# kind: real-style
+# about: a typical accumulation body: model.train(), a rate setter, sample-weighted losses
+import torch.nn as nn
+
+
+def set_lr(optimizer, lr):
+    for param_group in optimizer.param_groups:
+        param_group["lr"] = lr
+
+
+def train_step(model, optimizer, micro_batches, loss_fn, lr, max_norm):
+    model.train()
+    set_lr(optimizer, lr)
+    n_samples = sum(data.size(0) for data, _ in micro_batches)
+    epoch_loss = 0.0
+    for data, target in micro_batches:
+        output = model(data)
+        loss = loss_fn(output, target) * data.size(0) / n_samples
+        loss.backward()
+        epoch_loss += loss.item()
+    grad_norm = nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+    return epoch_loss, grad_norm.item()
