@@ -88,7 +88,9 @@ def merge(base: str, first: str, second: str) -> str | None:
     try:
         text = tokenize.untokenize(merged)
         ast.parse(text)
-    except (SyntaxError, ValueError, IndentationError):
+    # IndexError: untokenize pops an indentation level the merged tokens never opened
+    # (one program moves a line out of a block, the other the line after it in).
+    except (SyntaxError, ValueError, IndentationError, IndexError):
         return None
     return text
 

@@ -61,3 +61,12 @@ def test_pairs_are_keyed_by_sorted_ids_and_leave_out_conflicts():
         REFERENCE, {"sqrt-missing": SQRT_MISSING, "eps-inside": EPS_INSIDE, "raw": NO_CORRECTION}
     )
     assert set(found) == {("eps-inside", "raw"), ("raw", "sqrt-missing")}
+
+
+def test_changes_that_unbalance_the_indentation_do_not_merge():
+    head = "def f(x, lr):\n    for p in x:\n        a = p * 2\n"
+    solution = head + "        b = a + 1\n    c = lr\n"
+    # One moves `b = a + 1` out of the loop, the other moves `c = lr` into it.
+    out_of_loop = head + "    b = a + 1\n    c = lr\n"
+    into_loop = head + "        b = a + 1\n        c = lr\n"
+    assert merge(solution, out_of_loop, into_loop) is None
