@@ -23,7 +23,7 @@ def test_a_student_can_open_every_lesson_quiz_and_exercise(page, live_server, dj
 
     lessons = list(Lesson.objects.filter(active=True).order_by("track", "position"))
     exercises = list(Exercise.objects.exclude(current_version=None))
-    assert len(lessons) == 9 and len(exercises) == 12
+    assert len(lessons) == 12 and len(exercises) == 19
     for lesson in lessons:
         page.goto(f"{live_server.url}/lessons/{lesson.slug}/")
         assert lesson.title in page.locator("h1").inner_text()

@@ -115,6 +115,31 @@ DEMO_CLASS: list[dict[str, Any]] = [
         },
         "quizzes": {0: [1.0], 1: [0.8], 2: [0.2]},
     },
+    {
+        "username": "tim",
+        "name": ("Tim", "Berners-Lee"),
+        "submissions": {
+            "layernorm-backward": ["mistakes/eps-outside-sqrt.py", "solution.py"],
+            "gradient-flow": ["mistakes/reversed-layer-order.py", "solution.py"],
+            "training-log-diagnosis": ["mistakes/isinf-misses-nan.py", "solution.py"],
+        },
+        "quizzes": {7: [0.6, 1.0], 8: [1.0]},
+    },
+    {
+        "username": "frances",
+        "name": ("Frances", "Allen"),
+        "submissions": {
+            "dynamic-loss-scaling": ["mistakes/misses-nan.py", "solution.py"],
+            "gradient-accumulation": [
+                "mistakes/no-loss-scaling.py",
+                "mistakes/clip-per-micro-batch.py",
+                "solution.py",
+            ],
+            "lion": ["mistakes/momentum-updated-first.py", "solution.py"],
+            "adafactor": ["mistakes/unfactored-matrices.py"],
+        },
+        "quizzes": {9: [0.8, 1.0], 10: [1.0], 11: [0.4]},
+    },
     {"username": "radia", "name": ("Radia", "Perlman"), "submissions": {}, "quizzes": {}},
 ]
 
