@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from exercises.management.commands.seed_demo import DEMO_CLASS
+
 pytestmark = pytest.mark.django_db
 
 
@@ -11,7 +13,7 @@ def test_seed_demo_creates_logins_and_is_idempotent(capsys):
 
     users = get_user_model().objects
     # The two logins, and the demo class (who cannot log in); a second run adds no one.
-    assert users.count() == 10
+    assert users.count() == 2 + len(DEMO_CLASS)
     assert {u.username for u in users.all() if u.has_usable_password()} == {
         "student",
         "instructor",
