@@ -33,10 +33,11 @@ def registration(db, platform) -> LtiTool:
     return tool
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def housekeeping_worker(django_db_setup, redis_url, tmp_path_factory):
     """A real `celery worker` on the housekeeping queue, on the test database and the
-    private Redis (the session's grading worker consumes cpu and gpu only)."""
+    private Redis (the session's grading worker consumes cpu and gpu only). Stopped after
+    the module that uses it, so it never competes with the fault tests that follow."""
     from coursesite.celery import app
 
     app.conf.broker_url = redis_url
