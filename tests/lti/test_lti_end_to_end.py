@@ -110,7 +110,14 @@ def test_a_learner_passes_a_deep_linked_exercise_and_the_platform_gets_the_score
     assert (score["scoreGiven"], score["scoreMaximum"]) == (10.0, 10)
     assert (score["activityProgress"], score["gradingProgress"]) == ("Completed", "FullyGraded")
     sam = LtiIdentity.objects.get(subject="s-1").user
-    assert LtiScoreSent.objects.get(user=sam).score_given == 10.0
+    # The worker records what it sent once the platform has answered: a moment later.
+    sent = _wait_for(
+        lambda: LtiScoreSent.objects.filter(user=sam).first(),
+        seconds=10,
+        what="the sent score was not recorded",
+        log=housekeeping_worker.log,
+    )
+    assert sent.score_given == 10.0
     assert site_platform.token_requests >= 1
     # Sent by the housekeeping worker, from the task the grading worker queued.
     assert "lti.tasks.send_scores" in housekeeping_worker.log.read_text(errors="replace")
